@@ -1,1 +1,14 @@
-pub fn hello() {}
+//! Tandem's engine: pure Rust, no I/O, no clocks, no randomness (time is passed in).
+//! The same code runs natively (tests, CLI, benches), in the widget (wasm in the
+//! browser) and in the edge worker (wasm in workerd).
+
+pub mod analysis;
+pub mod faq;
+pub mod lang;
+pub mod policy;
+pub mod sentiment;
+pub mod wire;
+
+pub use analysis::{Analysis, Evidence, Intent, IntentHit, Tone};
+pub use lang::Lang;
+pub use sentiment::analyze;
