@@ -4,9 +4,14 @@
 
 pub mod analysis;
 pub mod faq;
+pub mod fold;
+pub mod intents;
 pub mod lang;
+pub mod lexicon;
+pub mod phrases;
 pub mod policy;
 pub mod sentiment;
+pub mod text;
 pub mod wire;
 
 pub use analysis::{Analysis, Evidence, Intent, IntentHit, Tone};

@@ -1,0 +1,524 @@
+//! Customer-facing routes: start/resume, read, post messages (re-scored and decided here),
+//! long-poll, handoff, feedback, delete.
+use std::time::Duration;
+
+use serde::Deserialize;
+use tandem_shared::{
+    analyze,
+    policy::{Action, ConversationState, Decision, PolicyConfig, Tier, POLICY_VERSION},
+    wire::{
+        Author, ConvStatus, ConversationView, FeedbackRequest, HandoffResponse, MessagesPage,
+        PostMessageRequest, PostMessageResponse, StartRequest, WireMessage,
+    },
+    Analysis, Intent, Lang,
+};
+use worker::{Date, Delay, Request, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::http::{
+    bearer, check_client_id, check_text, client_key, json, no_content, random_hex, read_json, sha256_hex,
+    MAX_BODY_BYTES,
+};
+use crate::store::{self, n, name, of, on, os, s, ConvRow, Guard, MessageRow};
+use crate::{delivery, escalation, ratelimit, Ctx};
+
+/// How often a long-poll re-reads D1, and its longest wait.
+const POLL_INTERVAL_MS: u64 = 250;
+const MAX_WAIT_S: u64 = 25;
+/// A conversation write that lost a race is retried this many times.
+const MAX_WRITE_ATTEMPTS: usize = 8;
+
+pub fn param(rc: &Ctx, key: &str) -> EdgeResult<String> {
+    rc.param(key).cloned().ok_or(EdgeError::RouteNotFound)
+}
+
+fn view(conv: &ConvRow, token: String, messages: Vec<WireMessage>) -> ConversationView {
+    ConversationView { id: conv.id.clone(), token, status: conv.status, tier: conv.tier, messages }
+}
+
+/// POST /v1/conversations
+pub async fn start(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let app = rc.data.clone();
+    let body: StartRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
+    let site = app.cfg.site(&body.site).ok_or_else(|| EdgeError::UnknownSite(body.site.clone()))?;
+    if let Some(origin) = app.origin.as_deref() {
+        if !site.origins.iter().any(|o| o == origin) {
+            return Err(EdgeError::OriginNotAllowed);
+        }
+    }
+    let db = store::db(&rc.env)?;
+    if let (Some(id), Some(token)) = (&body.conversation_id, &body.token) {
+        let conv = store::auth_conv(&db, id, Some(token.clone())).await?;
+        if conv.site != body.site {
+            return Err(EdgeError::NotFound);
+        }
+        let msgs = store::messages_after(&db, id, 0, 10_000).await?;
+        return json(&view(&conv, token.clone(), msgs.iter().map(MessageRow::wire).collect()), 200);
+    }
+    ratelimit::check(&db, app.now, &[(format!("start:{}", client_key(&req)), app.cfg.rate_client_per_min)]).await?;
+    let id = format!("c_{}", random_hex(16)?);
+    let token = random_hex(32)?;
+    let lang = body.lang.unwrap_or(Lang::Unknown);
+    store::run(
+        &db,
+        "INSERT INTO conversations (id, site, token_hash, lang, status, state, next_seq, rev, created_at, updated_at) VALUES (?, ?, ?, ?, 'bot', ?, 1, ?, ?, ?)",
+        &[
+            s(&id),
+            s(&body.site),
+            s(&sha256_hex(&token)),
+            s(lang.code()),
+            s(&serde_json::to_string(&ConversationState::default())?),
+            s(&random_hex(8)?),
+            n(app.now),
+            n(app.now),
+        ],
+    )
+    .await?;
+    json(&ConversationView { id, token, status: ConvStatus::Bot, tier: None, messages: vec![] }, 201)
+}
+
+/// GET /v1/conversations/{id}
+pub async fn get(req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    let token = bearer(&req);
+    let conv = store::auth_conv(&db, &id, token.clone()).await?;
+    let msgs = store::messages_after(&db, &id, 0, 10_000).await?;
+    json(&view(&conv, token.unwrap_or_default(), msgs.iter().map(MessageRow::wire).collect()), 200)
+}
+
+fn duplicate_response(status: ConvStatus, row: &MessageRow) -> EdgeResult<Response> {
+    let decision = row
+        .decision
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<Decision>(d).ok())
+        .unwrap_or_else(|| continue_decision(0, "duplicate"));
+    json(&PostMessageResponse { message: row.wire(), decision, status, duplicate: true }, 200)
+}
+
+fn continue_decision(turn: u32, rule: &str) -> Decision {
+    Decision {
+        turn,
+        action: Action::Continue,
+        rule: rule.into(),
+        reasons: vec![],
+        valence: 0.0,
+        frustration: 0.0,
+        uncertainty: 0.0,
+        urgency: 0.0,
+        policy_version: POLICY_VERSION.into(),
+    }
+}
+
+enum Outcome {
+    Stored(PostMessageResponse, bool),
+    Duplicate(MessageRow, ConvStatus),
+    Conflict,
+}
+
+/// POST /v1/conversations/{id}/messages
+pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let app = rc.data.clone();
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    let mut conv = store::auth_conv(&db, &id, bearer(&req)).await?;
+    let body: PostMessageRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
+    check_client_id("client_id", &body.client_id)?;
+    check_text("text", &body.text)?;
+    if let Some(b) = &body.bot_reply {
+        check_client_id("bot_reply.client_id", &b.client_id)?;
+        check_text("bot_reply.text", &b.text)?;
+        if b.client_id == body.client_id {
+            return Err(EdgeError::BadRequest("`bot_reply.client_id` must differ from `client_id`".into()));
+        }
+    }
+    // A retry of a stored message is answered from storage and does not count as traffic.
+    if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
+        return duplicate_response(conv.status, &row);
+    }
+    ratelimit::check(
+        &db,
+        app.now,
+        &[
+            (format!("conv:{id}"), app.cfg.rate_conversation_per_min),
+            (format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min),
+        ],
+    )
+    .await?;
+    let policy = app.cfg.site(&conv.site).map(|s| s.policy.clone()).unwrap_or_default();
+    // The edge scores the text itself: whatever the client computed is never trusted.
+    let analysis = analyze(&body.text);
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        match try_post(&rc, &db, &conv, &body, &analysis, &policy).await? {
+            Outcome::Stored(resp, escalated) => {
+                if escalated {
+                    delivery::spawn_pump(&app, &rc.env);
+                }
+                return json(&resp, 201);
+            }
+            Outcome::Duplicate(row, status) => return duplicate_response(status, &row),
+            Outcome::Conflict => conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?,
+        }
+    }
+    Err(EdgeError::Conflict("the conversation is busy; retry the same request".into()))
+}
+
+async fn try_post(
+    rc: &Ctx,
+    db: &worker::D1Database,
+    conv: &ConvRow,
+    body: &PostMessageRequest,
+    analysis: &Analysis,
+    policy: &PolicyConfig,
+) -> EdgeResult<Outcome> {
+    let app = &rc.data;
+    let now = app.now;
+    let g = Guard { id: conv.id.clone(), old_rev: conv.rev.clone(), new_rev: random_hex(8)? };
+    let mut state: ConversationState = serde_json::from_str(&conv.state).unwrap_or_default();
+    let mut status = if conv.status == ConvStatus::Resolved { ConvStatus::Bot } else { conv.status };
+    let with_human = matches!(status, ConvStatus::Waiting | ConvStatus::WithAgent);
+    let mut seq = conv.next_seq;
+    let mut inserts = Vec::new();
+    let mut new_msgs: Vec<WireMessage> = Vec::new();
+
+    // The bot's answer to the previous message. After a handoff the bot is silent (C07): a
+    // bot reply sent then is dropped.
+    if let (Some(b), false) = (&body.bot_reply, with_human) {
+        if store::message_by_client_id(db, &conv.id, &b.client_id).await?.is_none() {
+            state.observe_bot(b.outcome);
+            let m = WireMessage {
+                seq,
+                client_id: b.client_id.clone(),
+                author: Author::Bot,
+                author_name: None,
+                text: b.text.clone(),
+                at: now,
+                article_id: b.article_id.clone(),
+            };
+            inserts.push(store::insert_message(db, &g, &m, None, None, None)?);
+            new_msgs.push(m);
+            seq += 1;
+        }
+    }
+
+    let mut decision = state.observe_customer(&body.text, analysis, policy);
+    let customer = WireMessage {
+        seq,
+        client_id: body.client_id.clone(),
+        author: Author::Customer,
+        author_name: None,
+        text: body.text.clone(),
+        at: now,
+        article_id: None,
+    };
+    seq += 1;
+
+    let mut intents: Vec<Intent> = serde_json::from_str(&conv.intents).unwrap_or_default();
+    for h in &analysis.intents {
+        if !intents.contains(&h.intent) {
+            intents.push(h.intent);
+        }
+    }
+    let lang = if analysis.lang != Lang::Unknown { analysis.lang } else { conv.lang };
+    let urgency = conv.urgency.max(analysis.tone.urgency as f64);
+    let mut tier = conv.tier;
+    let mut reasons = conv.reasons.clone();
+    let mut event_id = conv.event_id.clone();
+    let mut escalated_at = conv.escalated_at;
+    let mut escalation = None;
+    if let Action::Escalate(t) = decision.action {
+        if with_human {
+            // Already with a person (C07): the message goes to the inbox, no second escalation.
+            decision.reasons.push("already escalated: message forwarded to the human inbox".into());
+        } else {
+            status = ConvStatus::Waiting;
+            tier = Some(t);
+            state.escalated = Some(t);
+            reasons = serde_json::to_string(&decision.reasons)?;
+            let ev_id = format!("evt_{}", random_hex(12)?);
+            event_id = Some(ev_id.clone());
+            escalated_at = Some(now);
+            escalation = Some((ev_id, t));
+        }
+    }
+    let decision_json = serde_json::to_string(&decision)?;
+    inserts.push(store::insert_message(
+        db,
+        &g,
+        &customer,
+        Some(analysis.valence as f64),
+        Some(analysis.tone.frustration as f64),
+        Some(&decision_json),
+    )?);
+    let msg_intents: Vec<Intent> = analysis.intents.iter().map(|h| h.intent).collect();
+    inserts.push(store::insert_decision(
+        db,
+        &g,
+        &conv.site,
+        Some(customer.seq),
+        now,
+        analysis.lang,
+        Some(&crate::redact::redact(&body.text)),
+        &serde_json::to_string(&msg_intents)?,
+        &serde_json::to_string(&escalation::redacted(&decision))?,
+    )?);
+
+    if let Some((ev_id, t)) = &escalation {
+        let mut pending = new_msgs.clone();
+        pending.push(customer.clone());
+        let ev = escalation::build_event(
+            db,
+            conv,
+            ev_id,
+            *t,
+            &decision,
+            &intents,
+            lang,
+            &pending,
+            Some((customer.seq, analysis)),
+            now,
+        )
+        .await?;
+        inserts.extend(store::escalation_statements(db, &g, &ev, &app.cfg, now)?);
+    }
+
+    let update = store::stmt(
+        db,
+        "UPDATE conversations SET state = ?, status = ?, tier = ?, next_seq = ?, urgency = ?, lang = ?, intents = ?, reasons = ?, event_id = ?, escalated_at = ?, updated_at = ?, rev = ? \
+         WHERE id = ? AND rev = ? AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ? AND client_id = ?)",
+        &[
+            s(&serde_json::to_string(&state)?),
+            s(&name(&status)),
+            os(tier.map(|t| name(&t)).as_deref()),
+            n(seq as i64),
+            of(Some(urgency)),
+            s(lang.code()),
+            s(&serde_json::to_string(&intents)?),
+            s(&reasons),
+            os(event_id.as_deref()),
+            on(escalated_at),
+            n(now),
+            s(&g.new_rev),
+            s(&conv.id),
+            s(&g.old_rev),
+            s(&conv.id),
+            s(&body.client_id),
+        ],
+    )?;
+    let mut stmts = vec![update];
+    stmts.extend(inserts);
+    let results = store::batch(db, stmts).await?;
+    if results.first().map(store::changes) != Some(1) {
+        if let Some(row) = store::message_by_client_id(db, &conv.id, &body.client_id).await? {
+            let current = store::load_conv(db, &conv.id).await?.map(|c| c.status).unwrap_or(status);
+            return Ok(Outcome::Duplicate(row, current));
+        }
+        return Ok(Outcome::Conflict);
+    }
+    Ok(Outcome::Stored(
+        PostMessageResponse { message: customer, decision, status, duplicate: false },
+        escalation.is_some(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct PollQuery {
+    #[serde(default)]
+    after: Option<String>,
+    #[serde(default)]
+    wait: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PollRow {
+    conv_status: ConvStatus,
+    seq: Option<u64>,
+    client_id: Option<String>,
+    author: Option<Author>,
+    author_name: Option<String>,
+    text: Option<String>,
+    at: Option<i64>,
+    article_id: Option<String>,
+}
+
+/// GET /v1/conversations/{id}/messages?after=SEQ&wait=SECONDS
+///
+/// Long-poll rather than a WebSocket/Durable Object: it is plain HTTPS (passes every proxy and
+/// corporate firewall, works with the same CORS and bearer token as the rest of the API), it
+/// needs no Durable Object (D1 is the single source of truth and a reconnecting widget just asks
+/// `after=<last seq>`, which is also how it de-duplicates), and agent replies are rare events
+/// where ≤ 250 ms latency is invisible. One D1 read per 250 ms per waiting visitor is the cost;
+/// at scale a Durable Object per conversation with hibernating WebSockets would replace it.
+pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    store::auth_conv(&db, &id, bearer(&req)).await?;
+    let q: PollQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let after: u64 = parse_num(q.after.as_deref(), "after")?.unwrap_or(0);
+    let wait: u64 = parse_num(q.wait.as_deref(), "wait")?.unwrap_or(0).min(MAX_WAIT_S);
+    let deadline = Date::now().as_millis() + wait * 1000;
+    loop {
+        let rows: Vec<PollRow> = store::all(
+            &db,
+            "SELECT c.status AS conv_status, m.seq, m.client_id, m.author, m.author_name, m.text, m.at, m.article_id \
+             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq > ? \
+             WHERE c.id = ? ORDER BY m.seq LIMIT 200",
+            &[n(after as i64), s(&id)],
+        )
+        .await?;
+        let status = rows.first().map(|r| r.conv_status).ok_or(EdgeError::NotFound)?;
+        let messages: Vec<WireMessage> = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(WireMessage {
+                    seq: r.seq?,
+                    client_id: r.client_id?,
+                    author: r.author?,
+                    author_name: r.author_name,
+                    text: r.text?,
+                    at: r.at?,
+                    article_id: r.article_id,
+                })
+            })
+            .collect();
+        if !messages.is_empty() || Date::now().as_millis() + POLL_INTERVAL_MS > deadline {
+            return json(&MessagesPage { status, messages }, 200);
+        }
+        Delay::from(Duration::from_millis(POLL_INTERVAL_MS)).await;
+    }
+}
+
+fn parse_num(v: Option<&str>, field: &str) -> EdgeResult<Option<u64>> {
+    match v {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| EdgeError::BadRequest(format!("`{field}` must be a non-negative integer"))),
+    }
+}
+
+/// POST /v1/conversations/{id}/handoff — the customer's explicit request for a person always
+/// wins (rule `explicit_human_request`), unless a person is already on the way.
+pub async fn handoff(req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let app = rc.data.clone();
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    let mut conv = store::auth_conv(&db, &id, bearer(&req)).await?;
+    ratelimit::check(&db, app.now, &[(format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min)]).await?;
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        if matches!(conv.status, ConvStatus::Waiting | ConvStatus::WithAgent) {
+            return json(&HandoffResponse { status: conv.status, tier: conv.tier, decision: None }, 200);
+        }
+        let now = app.now;
+        let g = Guard { id: id.clone(), old_rev: conv.rev.clone(), new_rev: random_hex(8)? };
+        let mut state: ConversationState = serde_json::from_str(&conv.state).unwrap_or_default();
+        state.escalated = Some(Tier::Agent);
+        let last: Option<MessageRow> = store::first(
+            &db,
+            "SELECT * FROM messages WHERE conversation_id = ? AND author = 'customer' ORDER BY seq DESC LIMIT 1",
+            &[s(&id)],
+        )
+        .await?;
+        let decision = Decision {
+            turn: state.turns,
+            action: Action::Escalate(Tier::Agent),
+            rule: "explicit_human_request".into(),
+            reasons: vec!["the customer asked for a person (handoff control)".into()],
+            valence: last.as_ref().and_then(|m| m.valence).unwrap_or(0.0) as f32,
+            frustration: last.as_ref().and_then(|m| m.frustration).unwrap_or(0.0) as f32,
+            uncertainty: 0.0,
+            urgency: conv.urgency as f32,
+            policy_version: POLICY_VERSION.into(),
+        };
+        let intents: Vec<Intent> = serde_json::from_str(&conv.intents).unwrap_or_default();
+        let ev_id = format!("evt_{}", random_hex(12)?);
+        let ev = escalation::build_event(
+            &db, &conv, &ev_id, Tier::Agent, &decision, &intents, conv.lang, &[], None, now,
+        )
+        .await?;
+        let update = store::stmt(
+            &db,
+            "UPDATE conversations SET state = ?, status = 'waiting', tier = 'agent', reasons = ?, event_id = ?, escalated_at = ?, updated_at = ?, rev = ? WHERE id = ? AND rev = ?",
+            &[
+                s(&serde_json::to_string(&state)?),
+                s(&serde_json::to_string(&decision.reasons)?),
+                s(&ev_id),
+                n(now),
+                n(now),
+                s(&g.new_rev),
+                s(&id),
+                s(&g.old_rev),
+            ],
+        )?;
+        let mut stmts = vec![
+            update,
+            store::insert_decision(
+                &db,
+                &g,
+                &conv.site,
+                None,
+                now,
+                conv.lang,
+                None,
+                "[\"human_request\"]",
+                &serde_json::to_string(&escalation::redacted(&decision))?,
+            )?,
+        ];
+        stmts.extend(store::escalation_statements(&db, &g, &ev, &app.cfg, now)?);
+        let results = store::batch(&db, stmts).await?;
+        if results.first().map(store::changes) == Some(1) {
+            delivery::spawn_pump(&app, &rc.env);
+            return json(
+                &HandoffResponse { status: ConvStatus::Waiting, tier: Some(Tier::Agent), decision: Some(decision) },
+                200,
+            );
+        }
+        conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+    }
+    Err(EdgeError::Conflict("the conversation is busy; retry".into()))
+}
+
+/// POST /v1/conversations/{id}/feedback
+pub async fn feedback(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let app = rc.data.clone();
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    let conv = store::auth_conv(&db, &id, bearer(&req)).await?;
+    let body: FeedbackRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
+    if !(1..=5).contains(&body.csat) {
+        return Err(EdgeError::BadRequest("`csat` must be 1..=5".into()));
+    }
+    if body.nps.is_some_and(|v| v > 10) {
+        return Err(EdgeError::BadRequest("`nps` must be 0..=10".into()));
+    }
+    if body.comment.as_ref().is_some_and(|c| c.len() > 4000) {
+        return Err(EdgeError::BadRequest("`comment` is longer than 4000 bytes".into()));
+    }
+    ratelimit::check(&db, app.now, &[(format!("conv:{id}"), app.cfg.rate_conversation_per_min)]).await?;
+    store::run(
+        &db,
+        "INSERT INTO feedback (conversation_id, site, at, csat, nps, comment) VALUES (?, ?, ?, ?, ?, ?)",
+        &[
+            s(&id),
+            s(&conv.site),
+            n(app.now),
+            n(body.csat as i64),
+            on(body.nps.map(|v| v as i64)),
+            os(body.comment.as_deref()),
+        ],
+    )
+    .await?;
+    no_content()
+}
+
+/// DELETE /v1/conversations/{id} — the customer's right to erasure: messages, state, inbox items
+/// and the content of every escalation payload go; pending deliveries are cancelled; the
+/// decision log keeps only a stub (scores and rule, no text, no reasons).
+pub async fn delete(req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let id = param(&rc, "id")?;
+    let db = store::db(&rc.env)?;
+    store::auth_conv(&db, &id, bearer(&req)).await?;
+    crate::retention::erase_conversation(&db, &id).await?;
+    no_content()
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds everything into dist/: the widget (loader + wasm + glue), the demo knowledge base,
+# the edge worker bundle (edge/build/), and the native CLI. Assumes scripts/setup.sh ran.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck disable=SC1091
+source "$CACHE/env.sh"
+cd "$ROOT"
+
+DIST="$ROOT/dist"
+mkdir -p "$DIST/widget" "$DIST/logs"
+
+step "build the widget (wasm32, release)" "$DIST/logs/widget.log" \
+  cargo build --release -p tandem-widget --target wasm32-unknown-unknown
+step "wasm-bindgen the widget" "$DIST/logs/wasm-bindgen.log" \
+  wasm-bindgen --target web --no-typescript --out-dir "$DIST/widget" \
+    "$ROOT/target/wasm32-unknown-unknown/release/tandem_widget.wasm"
+# wasm-opt: size first; strip debug info and producers here rather than in the profile
+# (a stripped module hides its feature section from wasm-bindgen).
+step "wasm-opt -Oz the widget" "$DIST/logs/wasm-opt.log" \
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --strip-debug --strip-producers -o "$DIST/widget/tandem_widget_bg.wasm" "$DIST/widget/tandem_widget_bg.wasm"
+step "minify the loader" "$DIST/logs/loader.log" \
+  esbuild "$ROOT/widget/loader/tandem.js" --minify --target=es2020 --outfile="$DIST/widget/tandem.js"
+step "minify the widget glue" "$DIST/logs/glue.log" \
+  esbuild "$DIST/widget/tandem_widget.js" --minify --format=esm --target=es2020 --allow-overwrite --outfile="$DIST/widget/tandem_widget.js"
+mkdir -p "$DIST/kb"
+cp "$ROOT"/kb/*.json "$DIST/kb/"
+
+step "build the edge worker (worker-build --release)" "$DIST/logs/edge.log" \
+  env -C "$ROOT/edge" worker-build --release
+step "build the CLI" "$DIST/logs/cli.log" cargo build --release -p tandem-cli
+info "built: dist/widget, dist/kb, edge/build, target/release/tandem"

@@ -1,0 +1,84 @@
+//! Moments of truth: complaint, cancellation, refund, complex order, legal
+//! threat, vulnerable customer, and the explicit request for a human.
+//! Phrases come from `data/intents.tsv` (matched over stems by `phrases`).
+
+use crate::analysis::{Intent, IntentHit};
+use crate::lexicon::{Modifier, PhraseKind, MODIFIERS};
+use crate::phrases::Match;
+use crate::text::Parsed;
+
+/// A negator just before the phrase ("I don't want to cancel", "geen klacht")
+/// multiplies the confidence by this: still reported, but below any threshold.
+pub const NEGATED_FACTOR: f32 = 0.3;
+/// Words scanned back for such a negator.
+const NEGATION_SCOPE: usize = 4;
+/// A bare "agent" / "medewerker" / "human please" message is a request for a person.
+const BARE_REQUEST_CONFIDENCE: f32 = 0.9;
+const BARE_PERSON: &[&str] = &["agent", "human", "person", "operator", "representative", "medewerker", "mens", "persoon", "mensen", "iemand"];
+const BARE_FILLER: &[&str] = &["a", "an", "please", "pls", "plz", "een", "graag", "aub", "ik", "wil", "i", "want", "need", "now", "nu", "echte", "real", "can", "mag", "spreak"];
+/// Strongly negative, frustrated messages are complaints even without the word.
+const TONE_COMPLAINT_CONFIDENCE: f32 = 0.6;
+const TONE_COMPLAINT_VALENCE: f32 = -0.6;
+const TONE_COMPLAINT_FRUSTRATION: f32 = 0.5;
+
+pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32) -> Vec<IntentHit> {
+    let mut hits: Vec<IntentHit> = Vec::new();
+    for m in matches {
+        let PhraseKind::Intent(intent) = m.phrase.kind else { continue };
+        // a one-word intent inside a longer tone phrase ("sick of", "ziek van") does not count
+        if m.start == m.end
+            && matches.iter().any(|o| !matches!(o.phrase.kind, PhraseKind::Intent(_)) && o.len() > 1 && o.start <= m.start && m.end <= o.end)
+        {
+            continue;
+        }
+        let mut conf = m.phrase.weight as f32 / 100.0;
+        let mut ev = m.text(p).to_string();
+        if let Some(neg) = negator_before(p, m) {
+            conf *= NEGATED_FACTOR;
+            ev = format!("negated: {neg} … {ev}");
+        }
+        add(&mut hits, intent, conf, ev);
+    }
+    bare_request(p, &mut hits);
+    if valence <= TONE_COMPLAINT_VALENCE && frustration >= TONE_COMPLAINT_FRUSTRATION {
+        add(&mut hits, Intent::Complaint, TONE_COMPLAINT_CONFIDENCE, "strong negative tone".to_string());
+    }
+    hits.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.intent.cmp(&b.intent)));
+    hits
+}
+
+fn add(hits: &mut Vec<IntentHit>, intent: Intent, conf: f32, ev: String) {
+    match hits.iter_mut().find(|h| h.intent == intent) {
+        Some(h) => {
+            h.confidence = h.confidence.max(conf);
+            if !h.evidence.contains(&ev) {
+                h.evidence.push(ev);
+            }
+        }
+        None => hits.push(IntentHit { intent, confidence: conf, evidence: vec![ev] }),
+    }
+}
+
+fn negator_before<'a>(p: &Parsed<'a>, m: &Match) -> Option<&'a str> {
+    let clause = p.tokens[m.start].clause;
+    (0..m.start)
+        .rev()
+        .take_while(|&j| p.tokens[j].clause == clause)
+        .filter(|&j| p.tokens[j].is_word())
+        .take(NEGATION_SCOPE)
+        .find(|&j| MODIFIERS.get(p.norm(&p.tokens[j])) == Some(Modifier::Negator))
+        .map(|j| p.orig(&p.tokens[j]))
+}
+
+fn bare_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {
+    let words: Vec<&str> = p.tokens.iter().filter(|t| t.is_word()).map(|t| p.norm(t)).take(6).collect();
+    if words.is_empty() || words.len() > 5 {
+        return;
+    }
+    let person = words.iter().find(|w| BARE_PERSON.contains(w));
+    if let Some(w) = person {
+        if words.iter().all(|w| BARE_PERSON.contains(w) || BARE_FILLER.contains(w)) {
+            add(hits, Intent::HumanRequest, BARE_REQUEST_CONFIDENCE, (*w).to_string());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Sentiment and tone of one message: the entry point `analyze`.
+//!
+//! The text is parsed once (`text::parse`), the language detected
+//! (`lang::detect`), phrases matched (`phrases::find`); then each rule in
+//! `rules` reads that parse and writes token valences, tone signals and
+//! evidence into one `Scoring`. `score` folds the result into an `Analysis`.
+
+pub mod rules;
+
+use crate::analysis::{Analysis, Evidence, Tone};
+use crate::lang::{self, Detection, Lang};
+use crate::phrases::{self, Match};
+use crate::text::{self, Parsed};
+
+/// Everything the rules read and write for one message.
+pub struct Scoring<'p, 'a> {
+    pub p: &'p Parsed<'a>,
+    pub det: Detection,
+    pub matches: Vec<Match>,
+    /// Per token: valence on VADER's -4..4 scale (0 = none).
+    pub val: Vec<f32>,
+    /// Per token: its valence comes from a phrase, the word itself is not scored.
+    pub covered: Vec<bool>,
+    /// Per token: a negator changed its sign.
+    pub negated: Vec<bool>,
+    pub profanity: u32,
+    pub frustration: f32,
+    pub uncertainty: f32,
+    pub urgency: f32,
+    pub evidence: Vec<Evidence>,
+}
+
+impl<'p, 'a> Scoring<'p, 'a> {
+    pub fn ev(&mut self, rule: &str, token: &str, weight: f32) {
+        self.evidence.push(Evidence { rule: rule.to_string(), token: token.to_string(), weight: round3(weight) });
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Analyse one message. Never panics; time is linear in the length of the text.
+pub fn analyze(text: &str) -> Analysis {
+    let p = text::parse(text);
+    let det = lang::detect(&p);
+    let n = p.tokens.len();
+    let mut s = Scoring {
+        p: &p,
+        det,
+        matches: phrases::find(&p),
+        val: vec![0.0; n],
+        covered: vec![false; n],
+        negated: vec![false; n],
+        profanity: 0,
+        frustration: 0.0,
+        uncertainty: 0.0,
+        urgency: 0.0,
+        evidence: Vec::new(),
+    };
+    if p.truncated {
+        s.ev("truncated", "", text::MAX_ANALYSED_BYTES as f32);
+    }
+    for rule in rules::RULES {
+        rule(&mut s);
+    }
+    let valence = rules::compound(&mut s);
+    rules::tone_from_valence(&mut s, valence);
+    let intents = crate::intents::detect(&p, &s.matches, valence, s.frustration);
+    let (lang, mixed) = (s.det.lang, s.det.mixed);
+    Analysis {
+        lang,
+        mixed,
+        valence,
+        tone: Tone {
+            frustration: s.frustration.clamp(0.0, 1.0),
+            uncertainty: s.uncertainty.clamp(0.0, 1.0),
+            urgency: s.urgency.clamp(0.0, 1.0),
+        },
+        intents,
+        evidence: s.evidence,
+    }
+}
+
+/// The languages to look words up in, in order of preference.
+pub fn lookup_langs(det: &Detection) -> [Lang; 2] {
+    match det.lang {
+        Lang::En => [Lang::En, Lang::Nl],
+        _ => [Lang::Nl, Lang::En],
+    }
+}

@@ -1,0 +1,475 @@
+//! The rules: each a small function over the parsed message (`Scoring`).
+//! Weights are named constants with their origin; VADER's are from Hutto &
+//! Gilbert (2014), `vaderSentiment.py` 3.3.2 (MIT).
+
+use super::{lookup_langs, Scoring};
+use crate::lang::Lang;
+use crate::lexicon::{self, Modifier, PhraseKind, ACRONYMS, EMOJI, EMOTICONS, MODIFIERS, PROFANITY, STOPWORDS, VALENCE_SCALE};
+use crate::text::{Kind, Token};
+
+/// The rules in the order they run.
+pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
+    phrase_rule,
+    lexicon_rule,
+    booster_as_word_rule,
+    caps_rule,
+    elongation_rule,
+    booster_rule,
+    negation_rule,
+    sarcasm_form_rule,
+    contrast_rule,
+    question_rule,
+    shouting_rule,
+];
+
+/// VADER `B_INCR` / `B_DECR`: a booster/damper adds/removes this much valence.
+pub const B_INCR: f32 = 0.293;
+/// Strong boosters ("ontzettend", "extremely"): own choice, ~2 × B_INCR.
+pub const B_INCR_STRONG: f32 = 0.55;
+/// VADER `C_INCR`: an ALL-CAPS sentiment word in mixed-case text gains this much.
+pub const C_INCR: f32 = 0.733;
+/// VADER `N_SCALAR`: a negated sentiment word is multiplied by this.
+pub const N_SCALAR: f32 = -0.74;
+/// VADER scans this many words back for negators and boosters.
+pub const SCOPE: usize = 3;
+/// VADER's booster decay with distance (1st, 2nd, 3rd word back).
+pub const DECAY: [f32; 3] = [1.0, 0.95, 0.9];
+/// Elongated sentiment words ("goooood") gain this much: own choice, ≈ one booster.
+pub const ELONG_INCR: f32 = 0.3;
+/// VADER "but" rule: before the contrast word × 0.5, after × 1.5.
+pub const CONTRAST_BEFORE: f32 = 0.5;
+pub const CONTRAST_AFTER: f32 = 1.5;
+/// VADER `_amplify_ep`: each "!" (at most 4) adds 0.292 in the direction of the sum.
+pub const EXCL_INCR: f32 = 0.292;
+pub const EXCL_MAX: u16 = 4;
+/// VADER `normalize` alpha: compound = s / sqrt(s² + alpha).
+pub const ALPHA: f32 = 15.0;
+/// A sarcastic "great, another delay": the positive word flips to this fraction of its size, negative.
+pub const SARCASM_FLIP: f32 = 0.8;
+/// Frustration signals (own choices, tuned on the Dutch set and the cases).
+pub const FRUST_SARCASM: f32 = 0.35;
+pub const FRUST_PROFANITY: f32 = 0.35;
+pub const FRUST_CAPS: f32 = 0.15;
+pub const FRUST_SHOUTING: f32 = 0.3;
+pub const FRUST_EXCL: f32 = 0.1;
+pub const FRUST_ANGRY_EMOJI: f32 = 0.3;
+/// Emoji at or below this valence count as anger (😡 🤬 😠).
+pub const ANGRY_EMOJI: f32 = -2.4;
+/// Negative valence → frustration: frustration += -valence × this.
+pub const NEG_TO_FRUSTRATION: f32 = 0.55;
+/// Tone phrases count this fraction when the message is not negative ("again?").
+pub const NONNEG_TONE_FACTOR: f32 = 0.5;
+/// Question marks → uncertainty: one, two, three or more.
+pub const QUESTION_UNCERTAINTY: [f32; 3] = [0.15, 0.3, 0.5];
+/// Curse prefixes of Dutch compounds ("kutservice", "rotbedrijf").
+const CURSE_PREFIXES: &[&str] = &["kut", "klote", "kanker", "tering", "tyfus", "pleuris", "kolere", "klere", "rot"];
+/// Valence of a curse-prefixed compound (≈ "klote").
+const CURSE_PREFIX_VALENCE: f32 = -2.4;
+/// Intensifying prefixes of Dutch compounds ("superslecht", "keigoed").
+const BOOST_PREFIXES: &[&str] = &["super", "mega", "hyper", "ultra", "kei", "bere", "reuze", "oer", "hartstikke", "loei", "snoei", "dood"];
+/// Compound heads must be at least this long (bytes), to avoid chance hits.
+const MIN_HEAD: usize = 5;
+const MIN_COMPOUND: usize = 8;
+
+fn sign(x: f32) -> f32 {
+    if x < 0.0 {
+        -1.0
+    } else {
+        1.0
+    }
+}
+
+fn modifier(s: &Scoring<'_, '_>, t: &Token) -> Option<Modifier> {
+    if t.is_word() {
+        MODIFIERS.get(s.p.norm(t))
+    } else {
+        None
+    }
+}
+
+/// Word tokens before `i` in the same clause, nearest first, at most `SCOPE`.
+fn scope_before<'s>(s: &'s Scoring<'_, '_>, i: usize) -> impl Iterator<Item = (usize, usize)> + 's {
+    let clause = s.p.tokens[i].clause;
+    (0..i).rev().take_while(move |&j| s.p.tokens[j].clause == clause).filter(move |&j| s.p.tokens[j].is_word()).take(SCOPE).enumerate()
+}
+
+/// Phrases: valence/sarcasm phrases replace their words' valence; tone phrases add tone.
+pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
+    let matches = std::mem::take(&mut s.matches);
+    let negative_text = matches.iter().any(|m| m.phrase.weight < 0 && matches!(m.phrase.kind, PhraseKind::Valence | PhraseKind::Sarcasm));
+    for m in &matches {
+        let w = m.phrase.weight as f32;
+        match m.phrase.kind {
+            PhraseKind::Valence | PhraseKind::Sarcasm => {
+                if (m.start..=m.end).any(|k| s.covered[k]) {
+                    continue; // a longer phrase already took these words
+                }
+                for k in m.start..=m.end {
+                    s.covered[k] = true;
+                }
+                let v = w / VALENCE_SCALE;
+                s.val[m.end] = v;
+                let text = m.text(s.p);
+                if m.phrase.kind == PhraseKind::Sarcasm {
+                    s.ev("sarcasm", text, v);
+                    s.frustration += FRUST_SARCASM;
+                    s.ev("frustration", text, FRUST_SARCASM);
+                } else {
+                    s.ev("phrase", text, v);
+                }
+            }
+            PhraseKind::Frustration => {
+                let f = w / 100.0 * if negative_text { 1.0 } else { NONNEG_TONE_FACTOR };
+                s.frustration += f;
+                s.ev("frustration", m.text(s.p), f);
+            }
+            PhraseKind::Uncertainty => {
+                s.uncertainty += w / 100.0;
+                s.ev("uncertainty", m.text(s.p), w / 100.0);
+            }
+            PhraseKind::Urgency => {
+                s.urgency += w / 100.0;
+                s.ev("urgency", m.text(s.p), w / 100.0);
+            }
+            PhraseKind::Intent(_) => {}
+        }
+    }
+    s.matches = matches;
+}
+
+/// Valence of one word token: profanity, lexicon (detected language first),
+/// elongation fallback, Dutch compounds. Returns (valence, rule name).
+fn word_valence(s: &Scoring<'_, '_>, t: &Token) -> Option<(f32, &'static str)> {
+    let p = s.p;
+    let norm = p.norm(t);
+    if let Some(v) = PROFANITY.get(norm) {
+        return Some((v as f32 / VALENCE_SCALE, "profanity"));
+    }
+    let langs = lookup_langs(&s.det);
+    for (n, lang) in langs.into_iter().enumerate() {
+        // The other language only for longer words that are not our own function words.
+        if n == 1 && (norm.len() < 4 || STOPWORDS.get(norm).is_some()) {
+            continue;
+        }
+        if let Some(v) = lexicon::word_valence(lang, p.stem(t, lang)) {
+            return (v != 0.0).then_some((v, "lexicon"));
+        }
+    }
+    if t.elongated {
+        // "niceee" → "nicee" (kept 2) → "nice" (collapse pairs)
+        let mut once = String::with_capacity(norm.len());
+        for c in norm.chars() {
+            if !once.ends_with(c) {
+                once.push(c);
+            }
+        }
+        if let Some(v) = PROFANITY.get(&once) {
+            return Some((v as f32 / VALENCE_SCALE, "profanity"));
+        }
+        for lang in langs {
+            let st = match lang {
+                Lang::Nl => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Dutch),
+                _ => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+            };
+            for cand in [once.as_str(), &st.stem(&once)] {
+                if let Some(v) = lexicon::word_valence(lang, cand) {
+                    if v != 0.0 {
+                        return Some((v, "lexicon"));
+                    }
+                }
+            }
+        }
+    }
+    if s.det.lang == Lang::Nl || s.det.mixed {
+        return compound_valence(p.stem(t, Lang::Nl));
+    }
+    None
+}
+
+/// Dutch closed compounds: "kutservice" (curse prefix), "superslecht" (booster
+/// prefix + head), "klantenserviceramp" (known head at the end).
+fn compound_valence(stem: &str) -> Option<(f32, &'static str)> {
+    if stem.len() < MIN_COMPOUND || !stem.is_ascii() {
+        return None;
+    }
+    for pre in CURSE_PREFIXES {
+        if stem.len() >= pre.len() + 3 && stem.starts_with(pre) {
+            return Some((CURSE_PREFIX_VALENCE, "profanity"));
+        }
+    }
+    let boost = BOOST_PREFIXES.iter().find(|pre| stem.starts_with(**pre)).map(|pre| pre.len());
+    for start in 3..=stem.len().saturating_sub(MIN_HEAD) {
+        if let Some(v) = lexicon::word_valence(Lang::Nl, &stem[start..]) {
+            if v != 0.0 {
+                let boosted = if boost == Some(start) { v + sign(v) * B_INCR_STRONG } else { v };
+                return Some((boosted, "compound"));
+            }
+        }
+    }
+    None
+}
+
+/// Base valence of every token that no phrase covers: words, emoji, emoticons.
+pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        if s.covered[i] {
+            continue;
+        }
+        let t = s.p.tokens[i];
+        let hit = match t.kind {
+            Kind::Word => word_valence(s, &t),
+            Kind::Emoji => EMOJI.get(s.p.norm(&t)).map(|v| (v as f32 / VALENCE_SCALE, "emoji")),
+            Kind::Emoticon => EMOTICONS.get(s.p.norm(&t)).map(|v| (v as f32 / VALENCE_SCALE, "emoticon")),
+            _ => None,
+        };
+        let Some((v, rule)) = hit else { continue };
+        s.val[i] = v;
+        let orig = s.p.orig(&t);
+        s.ev(rule, orig, v);
+        if rule == "profanity" {
+            s.profanity += 1;
+            s.frustration += FRUST_PROFANITY;
+            s.ev("frustration", orig, FRUST_PROFANITY);
+        }
+        if t.kind == Kind::Emoji && v <= ANGRY_EMOJI {
+            s.frustration += FRUST_ANGRY_EMOJI;
+            s.ev("frustration", orig, FRUST_ANGRY_EMOJI);
+        }
+    }
+}
+
+/// "super", "erg", "vet" are boosters before a sentiment word ("super slecht")
+/// and sentiment words on their own ("super!", "dat is erg").
+pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        if s.val[i] == 0.0 || s.covered[i] {
+            continue;
+        }
+        let t = s.p.tokens[i];
+        if !matches!(modifier(s, &t), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
+            continue;
+        }
+        let clause = t.clause;
+        let next_has_valence = (i + 1..s.p.tokens.len())
+            .take_while(|&k| s.p.tokens[k].clause == clause)
+            .filter(|&k| s.p.tokens[k].is_word())
+            .take(2)
+            .any(|k| s.val[k] != 0.0);
+        if next_has_valence {
+            s.val[i] = 0.0;
+            let orig = s.p.orig(&t);
+            s.ev("booster_not_word", orig, 0.0);
+        }
+    }
+}
+
+fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
+    let norm = s.p.norm(t);
+    t.caps && s.p.has_lower && !t.has_digit && !(norm.len() <= 4 && ACRONYMS.contains(norm))
+}
+
+/// ALL-CAPS sentiment words in mixed-case text are emphasised (not acronyms: DHL, KPN).
+pub fn caps_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        let t = s.p.tokens[i];
+        if s.val[i] == 0.0 || !t.is_word() || !is_emphasis_caps(s, &t) {
+            continue;
+        }
+        s.val[i] += sign(s.val[i]) * C_INCR;
+        let orig = s.p.orig(&t);
+        s.ev("caps", orig, sign(s.val[i]) * C_INCR);
+        if s.val[i] < 0.0 {
+            s.frustration += FRUST_CAPS;
+            s.ev("frustration", orig, FRUST_CAPS);
+        }
+    }
+}
+
+/// Elongated sentiment words ("goooood", "slechtttt") are emphasised.
+pub fn elongation_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        let t = s.p.tokens[i];
+        if s.val[i] == 0.0 || !t.elongated {
+            continue;
+        }
+        s.val[i] += sign(s.val[i]) * ELONG_INCR;
+        let orig = s.p.orig(&t);
+        s.ev("elongation", orig, sign(s.val[i]) * ELONG_INCR);
+    }
+}
+
+/// Boosters and dampers up to three words before a sentiment word scale it.
+pub fn booster_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
+            continue;
+        }
+        let mut delta = 0.0;
+        let mut evs: Vec<(usize, f32, &str)> = Vec::new();
+        for (d, j) in scope_before(s, i) {
+            let tj = s.p.tokens[j];
+            let base = match modifier(s, &tj) {
+                Some(Modifier::Booster) => B_INCR,
+                Some(Modifier::StrongBooster) => B_INCR_STRONG,
+                Some(Modifier::Damper) => -B_INCR,
+                _ => continue,
+            };
+            let mut b = base * DECAY[d];
+            if base > 0.0 && is_emphasis_caps(s, &tj) {
+                b += C_INCR * DECAY[d];
+            }
+            delta += b;
+            evs.push((j, b, if base > 0.0 { "booster" } else { "damper" }));
+        }
+        if delta == 0.0 {
+            continue;
+        }
+        let v = s.val[i];
+        // Dampers shrink towards zero but never flip the sign.
+        let nv = v + sign(v) * delta;
+        s.val[i] = if nv.signum() != v.signum() { 0.0 } else { nv.clamp(-4.0, 4.0) };
+        for (j, b, rule) in evs {
+            let tj = s.p.tokens[j];
+            let orig = s.p.orig(&tj);
+            s.ev(rule, orig, sign(v) * b);
+        }
+    }
+}
+
+/// A negator up to three words back in the same clause flips and dampens
+/// ("not bad", "niet slecht", "geen probleem", "never again").
+pub fn negation_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
+            continue;
+        }
+        let neg = scope_before(s, i).find(|&(_, j)| modifier(s, &s.p.tokens[j]) == Some(Modifier::Negator));
+        if let Some((_, j)) = neg {
+            s.val[i] *= N_SCALAR;
+            s.negated[i] = true;
+            let tj = s.p.tokens[j];
+            let (a, b) = (tj.orig.0 as usize, s.p.tokens[i].orig.1 as usize);
+            let span = s.p.text.get(a..b).unwrap_or("");
+            s.ev("negation", span, N_SCALAR);
+        }
+    }
+}
+
+/// "geweldig, alweer te laat", "great, another delay": a positive word opening a
+/// sentence, then a break, then a repeat marker or clear negativity → sarcasm.
+pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        // first word of a sentence, skipping interjections ("oh great, ...")
+        let sentence_start = i == 0 || toks[i - 1].sentence != toks[i].sentence;
+        if !sentence_start {
+            i += 1;
+            continue;
+        }
+        let mut k = i;
+        while k < n && toks[k].is_word() && modifier(s, &toks[k]) == Some(Modifier::Interjection) {
+            k += 1;
+        }
+        // the opener: one or two words, the last positive, then a comma / ! / …
+        let opener = (k..n.min(k + 2)).find(|&j| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j]);
+        if let Some(j) = opener {
+            let brk = j + 1;
+            if brk < n && matches!(toks[brk].kind, Kind::Comma | Kind::Punct | Kind::Stop) && toks[brk].quest == 0 {
+                let sent = if toks[brk].kind == Kind::Comma { toks[brk].sentence } else { toks[brk].sentence + 1 };
+                let rest = (brk + 1..n).take_while(|&r| toks[r].sentence == sent);
+                let (mut repeat, mut neg, mut pos) = (false, 0.0, false);
+                for r in rest {
+                    repeat |= modifier(s, &toks[r]) == Some(Modifier::Repeat);
+                    if s.val[r] < 0.0 {
+                        neg += s.val[r];
+                    } else if s.val[r] > 0.0 {
+                        pos = true;
+                    }
+                }
+                if !pos && (repeat || neg <= -1.5) {
+                    let v = s.val[j];
+                    s.val[j] = -v * SARCASM_FLIP;
+                    let orig = s.p.orig(&toks[j]);
+                    s.ev("sarcasm", orig, s.val[j] - v);
+                    s.frustration += FRUST_SARCASM;
+                    s.ev("frustration", orig, FRUST_SARCASM);
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// "maar", "but", "however": the clause after counts more, the part before less.
+pub fn contrast_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    let Some(c) = (0..toks.len()).rev().find(|&i| {
+        modifier(s, &toks[i]) == Some(Modifier::Contrast) && toks.get(i + 1).is_some_and(|n| n.is_word())
+    }) else {
+        return;
+    };
+    if !s.val.iter().any(|v| *v != 0.0) {
+        return;
+    }
+    for (i, v) in s.val.iter_mut().enumerate() {
+        *v *= if i < c { CONTRAST_BEFORE } else { CONTRAST_AFTER };
+    }
+    let orig = s.p.orig(&toks[c]);
+    s.ev("contrast", orig, CONTRAST_AFTER);
+}
+
+/// "?", "??", "???" raise uncertainty (one question is just a question).
+pub fn question_rule(s: &mut Scoring<'_, '_>) {
+    let q: u16 = s.p.tokens.iter().map(|t| t.quest).max().unwrap_or(0);
+    if q == 0 {
+        return;
+    }
+    let u = QUESTION_UNCERTAINTY[(q as usize).min(3) - 1];
+    s.uncertainty += u;
+    let tok = s.p.tokens.iter().find(|t| t.quest == q).map(|t| s.p.orig(t)).unwrap_or("?");
+    s.ev("question", tok, u);
+}
+
+/// A whole message in capitals (3+ words) is shouting: a frustration signal.
+pub fn shouting_rule(s: &mut Scoring<'_, '_>) {
+    let words = s.p.tokens.iter().filter(|t| t.is_word() && t.caps).count();
+    let letters: usize = s.p.tokens.iter().filter(|t| t.caps).map(|t| (t.norm.1 - t.norm.0) as usize).sum();
+    if !s.p.has_lower && words >= 3 && letters >= 10 {
+        s.frustration += FRUST_SHOUTING;
+        s.ev("shouting", "", FRUST_SHOUTING);
+    }
+}
+
+/// Sum the token valences, add "!" emphasis, normalise to -1..1 (VADER compound).
+pub fn compound(s: &mut Scoring<'_, '_>) -> f32 {
+    let sum: f32 = s.val.iter().sum();
+    if sum == 0.0 {
+        return 0.0;
+    }
+    let excl: u16 = s.p.tokens.iter().map(|t| t.excl).sum::<u16>().min(EXCL_MAX);
+    let mut total = sum;
+    if excl > 0 {
+        let amp = excl as f32 * EXCL_INCR * sign(sum);
+        total += amp;
+        s.ev("exclamation", "!", amp);
+        if sum < 0.0 {
+            let f = (excl as f32 * FRUST_EXCL).min(0.3);
+            s.frustration += f;
+            s.ev("frustration", "!", f);
+        }
+    }
+    let c = (total / (total * total + ALPHA).sqrt()).clamp(-1.0, 1.0);
+    s.ev("compound", "", c);
+    c
+}
+
+/// Negative valence is itself a frustration signal.
+pub fn tone_from_valence(s: &mut Scoring<'_, '_>, valence: f32) {
+    if valence < 0.0 {
+        let f = -valence * NEG_TO_FRUSTRATION;
+        s.frustration += f;
+        s.ev("negativity", "", f);
+    }
+}

@@ -1,0 +1,378 @@
+//! The text parsed once into tokens that every rule reads.
+//!
+//! Normalisation (see `fold.rs`): lowercase, diacritics stripped, curly and straight
+//! apostrophes identical, letter runs of 3+ collapsed to 2 ("sooo" → "soo",
+//! "goooood" → "good"; the elongation is remembered). Emoji and emoticons become
+//! tokens even when glued to words ("slecht:(", "top🙂"). Runs of `!` and `?` become
+//! one punctuation token with counts. Word forms and stems live in one shared
+//! buffer; tokens hold ranges into it, so parsing allocates O(1) times, not per token.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::fold::fold_char;
+use crate::lexicon::{EMOTICONS, STOPWORDS};
+
+/// Only the first this-many bytes of a message are analysed (a chat message is
+/// far shorter; this keeps the time bounded for 1 MB inputs).
+pub const MAX_ANALYSED_BYTES: usize = 16 * 1024;
+/// At most this many tokens are analysed.
+pub const MAX_TOKENS: usize = 2048;
+/// Words at least this long are stemmed; shorter ones are their own stem.
+const MIN_STEM_LEN: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Emoji,
+    Emoticon,
+    /// A run of `!`/`?` (see `excl`, `quest`).
+    Punct,
+    /// `,` `;` `:` — ends a clause.
+    Comma,
+    /// `.` or a line break — ends a sentence.
+    Stop,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    pub kind: Kind,
+    /// Byte range in the original text (for evidence).
+    pub orig: (u32, u32),
+    /// Byte range of the normalised form in `Parsed::buf`.
+    pub norm: (u32, u32),
+    pub stem_en: (u32, u32),
+    pub stem_nl: (u32, u32),
+    /// All letters upper case and at least two letters.
+    pub caps: bool,
+    pub has_digit: bool,
+    pub has_lower: bool,
+    /// A letter was repeated 3+ times ("sooo").
+    pub elongated: bool,
+    pub excl: u16,
+    pub quest: u16,
+    pub sentence: u16,
+    pub clause: u16,
+}
+
+impl Token {
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+}
+
+pub struct Parsed<'a> {
+    pub text: &'a str,
+    pub buf: String,
+    pub tokens: Vec<Token>,
+    /// The input was longer than the analysed part.
+    pub truncated: bool,
+    /// Some word has a lower-case letter (needed before caps count as emphasis).
+    pub has_lower: bool,
+}
+
+impl<'a> Parsed<'a> {
+    pub fn norm(&self, t: &Token) -> &str {
+        self.buf.get(t.norm.0 as usize..t.norm.1 as usize).unwrap_or("")
+    }
+    pub fn orig(&self, t: &Token) -> &'a str {
+        self.text.get(t.orig.0 as usize..t.orig.1 as usize).unwrap_or("")
+    }
+    pub fn stem(&self, t: &Token, lang: crate::lang::Lang) -> &str {
+        let r = match lang {
+            crate::lang::Lang::Nl => t.stem_nl,
+            crate::lang::Lang::En => t.stem_en,
+            crate::lang::Lang::Unknown => t.norm,
+        };
+        self.buf.get(r.0 as usize..r.1 as usize).unwrap_or("")
+    }
+    pub fn word_count(&self) -> usize {
+        self.tokens.iter().filter(|t| t.is_word()).count()
+    }
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0x2190..=0x21FF | 0x3030 | 0x303D)
+        && !matches!(c as u32, 0x1F3FB..=0x1F3FF)
+}
+
+fn is_skin_tone(c: char) -> bool {
+    matches!(c as u32, 0x1F3FB..=0x1F3FF)
+}
+
+/// Longest emoticon (2–5 ASCII chars) starting at byte `i`, with its length and whether it is valid here.
+fn emoticon_at(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let first = *bytes.get(i)?;
+    if !matches!(first, b':' | b';' | b'=' | b'<' | b'>' | b'(' | b')' | b'8' | b'x') {
+        return None;
+    }
+    let prev = if i > 0 { bytes.get(i - 1).copied() } else { None };
+    // "10:30", "3:2" are times and scores, not faces.
+    if prev.is_some_and(|p| p.is_ascii_digit()) && matches!(first, b':' | b';' | b'=') {
+        return None;
+    }
+    let mut lower = [0u8; 5];
+    for len in (2..=5).rev() {
+        let Some(slice) = bytes.get(i..i + len) else { continue };
+        if !slice.iter().all(|b| b.is_ascii_graphic()) {
+            continue;
+        }
+        for (d, s) in lower.iter_mut().zip(slice) {
+            *d = s.to_ascii_lowercase();
+        }
+        let Ok(key) = std::str::from_utf8(&lower[..len]) else { continue };
+        if EMOTICONS.contains(key) {
+            let last = slice[len - 1];
+            let next = bytes.get(i + len).copied();
+            // A face ending in a letter or digit (":d", ":p", ":3") must not run into a word.
+            if last.is_ascii_alphanumeric() && next.is_some_and(|n| n.is_ascii_alphanumeric()) {
+                continue;
+            }
+            // A face starting with a letter/digit ("xd", "8)") must stand alone.
+            if first.is_ascii_alphanumeric() && prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
+                continue;
+            }
+            return Some(len);
+        }
+    }
+    None
+}
+
+struct Builder {
+    buf: String,
+    tokens: Vec<Token>,
+    sentence: u16,
+    clause: u16,
+    // the word being built
+    word_start: Option<usize>,
+    norm_start: usize,
+    upper: u32,
+    lower: u32,
+    digit: bool,
+    last: char,
+    run: u32,
+    elongated: bool,
+}
+
+impl Builder {
+    fn push(&mut self, kind: Kind, orig: (usize, usize), norm: (usize, usize)) {
+        if self.tokens.len() >= MAX_TOKENS {
+            return;
+        }
+        let r = |a: usize, b: usize| (a as u32, b as u32);
+        self.tokens.push(Token {
+            kind,
+            orig: r(orig.0, orig.1),
+            norm: r(norm.0, norm.1),
+            stem_en: r(norm.0, norm.1),
+            stem_nl: r(norm.0, norm.1),
+            caps: false,
+            has_digit: false,
+            has_lower: false,
+            elongated: false,
+            excl: 0,
+            quest: 0,
+            sentence: self.sentence,
+            clause: self.clause,
+        });
+    }
+
+    fn word_char(&mut self, i: usize, c: char) {
+        if self.word_start.is_none() {
+            self.word_start = Some(i);
+            self.norm_start = self.buf.len();
+            self.upper = 0;
+            self.lower = 0;
+            self.digit = false;
+            self.last = '\0';
+            self.run = 0;
+            self.elongated = false;
+        }
+        if c.is_uppercase() {
+            self.upper += 1;
+        } else if c.is_lowercase() {
+            self.lower += 1;
+        } else if c.is_numeric() {
+            self.digit = true;
+        }
+        let Some(f) = fold_char(c) else { return };
+        if f == self.last {
+            self.run += 1;
+        } else {
+            self.last = f;
+            self.run = 1;
+        }
+        if self.run >= 3 && f.is_alphabetic() {
+            self.elongated = true;
+            return;
+        }
+        self.buf.push(f);
+    }
+
+    fn end_word(&mut self, end: usize) {
+        let Some(start) = self.word_start.take() else { return };
+        // trailing apostrophes ("jullie'") are not part of the word
+        while self.buf.len() > self.norm_start && self.buf.ends_with('\'') {
+            self.buf.pop();
+        }
+        if self.buf.len() == self.norm_start {
+            return;
+        }
+        let norm = (self.norm_start, self.buf.len());
+        self.push(Kind::Word, (start, end), norm);
+        if let Some(t) = self.tokens.last_mut() {
+            if t.kind == Kind::Word && t.orig.0 as usize == start {
+                t.caps = self.upper >= 2 && self.lower == 0;
+                t.has_lower = self.lower > 0;
+                t.has_digit = self.digit;
+                t.elongated = self.elongated;
+            }
+        }
+    }
+}
+
+/// Parse a message. Never fails; cost is linear in the analysed length.
+pub fn parse(text: &str) -> Parsed<'_> {
+    let mut cut = text.len().min(MAX_ANALYSED_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let truncated = cut < text.len();
+    let text_cut = &text[..cut];
+    let mut b = Builder {
+        buf: String::with_capacity(cut * 2 + 16),
+        tokens: Vec::with_capacity(cut / 4 + 4),
+        sentence: 0,
+        clause: 0,
+        word_start: None,
+        norm_start: 0,
+        upper: 0,
+        lower: 0,
+        digit: false,
+        last: '\0',
+        run: 0,
+        elongated: false,
+    };
+    let bytes = text_cut.as_bytes();
+    let mut it = text_cut.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if b.tokens.len() >= MAX_TOKENS {
+            break;
+        }
+        // Emoticons first: they may be glued to words ("slecht:(").
+        if c.is_ascii() && !c.is_ascii_alphabetic() || c == 'x' || c == 'X' {
+            let prev_alnum = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+            let starts_word = c.is_ascii_alphanumeric();
+            if !(starts_word && prev_alnum) {
+                if let Some(len) = emoticon_at(text_cut, i) {
+                    b.end_word(i);
+                    let ns = b.buf.len();
+                    for ch in text_cut[i..i + len].chars() {
+                        b.buf.push(ch.to_ascii_lowercase());
+                    }
+                    let ne = b.buf.len();
+                    b.push(Kind::Emoticon, (i, i + len), (ns, ne));
+                    for _ in 1..len {
+                        it.next();
+                    }
+                    continue;
+                }
+            }
+        }
+        if c.is_alphanumeric() {
+            b.word_char(i, c);
+            continue;
+        }
+        // apostrophes inside a word ("don't", "m'n", "zo'n")
+        if matches!(fold_char(c), Some('\'')) && b.word_start.is_some() {
+            if it.peek().is_some_and(|&(_, n)| n.is_alphabetic()) {
+                b.word_char(i, c);
+                continue;
+            }
+        }
+        if fold_char(c).is_none() || is_skin_tone(c) {
+            continue; // zero-width joiners, variation selectors inside words or emoji
+        }
+        b.end_word(i);
+        if is_emoji(c) {
+            let ns = b.buf.len();
+            b.buf.push(c);
+            let ne = b.buf.len();
+            b.push(Kind::Emoji, (i, i + c.len_utf8()), (ns, ne));
+            continue;
+        }
+        match c {
+            '!' | '?' => {
+                let (mut e, mut q, mut end) = (0u16, 0u16, i + 1);
+                if c == '!' { e += 1 } else { q += 1 }
+                while let Some(&(j, n)) = it.peek() {
+                    match n {
+                        '!' => e = e.saturating_add(1),
+                        '?' => q = q.saturating_add(1),
+                        _ => break,
+                    }
+                    end = j + 1;
+                    it.next();
+                }
+                let ns = b.buf.len();
+                b.push(Kind::Punct, (i, end), (ns, ns));
+                if let Some(t) = b.tokens.last_mut() {
+                    t.excl = e;
+                    t.quest = q;
+                }
+                b.sentence = b.sentence.saturating_add(1);
+                b.clause = b.clause.saturating_add(1);
+            }
+            '.' | '\n' | '\u{2026}' => {
+                let ns = b.buf.len();
+                b.push(Kind::Stop, (i, i + c.len_utf8()), (ns, ns));
+                b.sentence = b.sentence.saturating_add(1);
+                b.clause = b.clause.saturating_add(1);
+            }
+            ',' | ';' | ':' | '(' | ')' | '\u{2013}' | '\u{2014}' => {
+                let ns = b.buf.len();
+                b.push(Kind::Comma, (i, i + c.len_utf8()), (ns, ns));
+                b.clause = b.clause.saturating_add(1);
+            }
+            _ => {}
+        }
+    }
+    b.end_word(cut);
+    let has_lower = b.tokens.iter().any(|t| t.has_lower);
+    let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower };
+    stem_all(&mut p);
+    p
+}
+
+/// Stem every word in both languages, appending stems to the shared buffer.
+fn stem_all(p: &mut Parsed<'_>) {
+    let en = Stemmer::create(Algorithm::English);
+    let nl = Stemmer::create(Algorithm::Dutch);
+    for i in 0..p.tokens.len() {
+        let t = p.tokens[i];
+        if !t.is_word() || (t.norm.1 - t.norm.0) < MIN_STEM_LEN as u32 {
+            continue;
+        }
+        let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
+        // Stopwords are never stemmed: they are matched as they are.
+        let Some(word) = p.buf.get(a..b) else { continue };
+        if STOPWORDS.contains(word) || !word.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let se = en.stem(word);
+        let sn = nl.stem(word);
+        let (se_same, sn_same) = (se == word, sn == word);
+        let (se, sn) = (if se_same { None } else { Some(se.into_owned()) }, if sn_same { None } else { Some(sn.into_owned()) });
+        if let Some(s) = se {
+            let start = p.buf.len();
+            p.buf.push_str(&s);
+            p.tokens[i].stem_en = (start as u32, p.buf.len() as u32);
+        }
+        if let Some(s) = sn {
+            let start = p.buf.len();
+            p.buf.push_str(&s);
+            p.tokens[i].stem_nl = (start as u32, p.buf.len() as u32);
+        }
+    }
+}

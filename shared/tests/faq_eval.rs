@@ -1,0 +1,122 @@
+//! Retrieval quality and speed on the demo knowledge base (kb/).
+//! Run with `cargo test -p tandem-shared --test faq_eval -- --nocapture` to see the report.
+use std::time::Instant;
+
+use tandem_shared::faq::eval::{evaluate, evaluate_cases, parse, EvalCase};
+use tandem_shared::faq::{FaqConfig, FaqIndex, KnowledgeBase};
+use tandem_shared::Lang;
+
+const KB: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../kb/demo-shop.json"));
+const EVAL: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../kb/eval.tsv"));
+
+fn index() -> FaqIndex {
+    FaqIndex::new(&KnowledgeBase::from_json(KB).expect("kb/demo-shop.json is valid"))
+}
+
+/// (tuning half = even data lines, held-out half = odd data lines)
+fn halves() -> (Vec<EvalCase>, Vec<EvalCase>) {
+    let (cases, skipped) = parse(EVAL);
+    assert!(skipped.is_empty(), "unreadable eval lines: {skipped:?}");
+    let (mut tune, mut held) = (Vec::new(), Vec::new());
+    for (i, c) in cases.into_iter().enumerate() {
+        if i % 2 == 0 { tune.push(c) } else { held.push(c) }
+    }
+    (tune, held)
+}
+
+#[test]
+fn eval_set_is_well_formed() {
+    let kb = KnowledgeBase::from_json(KB).unwrap();
+    let (cases, skipped) = parse(EVAL);
+    assert!(skipped.is_empty());
+    assert!(cases.len() >= 150, "{} cases", cases.len());
+    assert!(cases.iter().filter(|c| c.expected.is_none()).count() >= 25);
+    let mut seen = std::collections::HashSet::new();
+    for c in &cases {
+        assert!(seen.insert(c.query.to_lowercase()), "duplicate query {:?}", c.query);
+        if let Some(id) = &c.expected {
+            assert!(kb.articles.iter().any(|a| &a.id == id), "unknown article {id:?} for {:?}", c.query);
+        }
+        // Not a copy of the knowledge base's own wording.
+        let q = c.query.to_lowercase();
+        for a in &kb.articles {
+            assert!(a.question.to_lowercase() != q && !a.paraphrases.iter().any(|p| p.to_lowercase() == q), "{q:?} copies {}", a.id);
+        }
+    }
+}
+
+#[test]
+fn eval_report() {
+    let index = index();
+    let cfg = FaqConfig::default();
+    let (tune, held) = halves();
+    let all = evaluate(&index, EVAL, &cfg);
+    let t = evaluate_cases(&index, &tune, &cfg);
+    let h = evaluate_cases(&index, &held, &cfg);
+    println!("threshold {:.2}\nALL      {all}\nTUNING   {t}\nHELD-OUT {h}", cfg.threshold);
+    assert!(all.top1_accuracy >= 0.80, "top-1 {}", all.top1_accuracy);
+    assert!(all.confident_wrong_rate <= 0.05, "confident-wrong {}", all.confident_wrong_rate);
+    assert!(h.top1_accuracy >= 0.75, "held-out top-1 {}", h.top1_accuracy);
+    assert!(h.confident_wrong_rate <= 0.08, "held-out confident-wrong {}", h.confident_wrong_rate);
+}
+
+#[test]
+fn speed() {
+    let kb = KnowledgeBase::from_json(KB).unwrap();
+    let runs = 20;
+    let t = Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(FaqIndex::new(&kb));
+    }
+    let build = t.elapsed() / runs;
+    let index = FaqIndex::new(&kb);
+    let (cases, _) = parse(EVAL);
+    let t = Instant::now();
+    for c in &cases {
+        std::hint::black_box(index.search(&c.query, Lang::Unknown, 3));
+    }
+    let query = t.elapsed() / cases.len() as u32;
+    println!("{} articles: build {build:?}, query {query:?} (mean over {} queries)", kb.articles.len(), cases.len());
+    // Generous bounds so debug builds on a busy machine pass; release is ~10x faster.
+    assert!(build.as_millis() < 200, "build {build:?}");
+    assert!(query.as_millis() < 20, "query {query:?}");
+}
+
+/// Re-fit the confidence constants (faq/confidence.rs) on the tuning half:
+/// `cargo test -p tandem-shared --release --test faq_eval -- --ignored --nocapture fit_confidence`
+#[test]
+#[ignore]
+fn fit_confidence() {
+    let index = index();
+    let (tune, _) = halves();
+    let mut xs: Vec<([f32; 3], f32)> = Vec::new();
+    for c in &tune {
+        let Some(top) = index.explain(&c.query, Lang::Unknown, 1).into_iter().next() else { continue };
+        let right = c.expected.as_deref() == Some(top.article_id.as_str());
+        let f = top.features;
+        xs.push(([f.coverage, f.margin, f.strength], if right { 1.0 } else { 0.0 }));
+    }
+    // Plain gradient descent on the log loss with a little L2, deterministic.
+    let mut w = [0f32; 4];
+    for _ in 0..20000 {
+        let mut g = [0f32; 4];
+        for (x, y) in &xs {
+            let z = w[0] + w[1] * x[0] + w[2] * x[1] + w[3] * x[2];
+            let p = 1.0 / (1.0 + (-z).exp());
+            let e = p - y;
+            g[0] += e;
+            for k in 0..3 {
+                g[k + 1] += e * x[k];
+            }
+        }
+        for k in 0..4 {
+            let l2 = if k == 0 { 0.0 } else { 0.01 * w[k] };
+            w[k] -= 0.5 * (g[k] / xs.len() as f32 + l2);
+        }
+    }
+    println!("C0 = {:.2}, C_COVERAGE = {:.2}, C_MARGIN = {:.2}, C_STRENGTH = {:.2}", w[0], w[1], w[2], w[3]);
+    for (x, y) in &xs {
+        let z = w[0] + w[1] * x[0] + w[2] * x[1] + w[3] * x[2];
+        println!("{y} p={:.2} cov={:.2} margin={:.2} strength={:.2}", 1.0 / (1.0 + (-z).exp()), x[0], x[1], x[2]);
+    }
+}

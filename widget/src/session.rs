@@ -1,0 +1,284 @@
+//! The conversation as the widget holds it: plain data and plain methods, no I/O, so the
+//! rules (what the bot says, when it stays silent, de-duplication) are testable natively.
+use serde::{Deserialize, Serialize};
+use tandem_shared::faq::{FaqIndex, FaqMatch};
+use tandem_shared::policy::{Action, BotOutcome, ConversationState, Decision, PolicyConfig, Tier};
+use tandem_shared::wire::{Author, BotReply, ConvStatus, PostMessageRequest, WireMessage};
+use tandem_shared::{analyze, Lang};
+
+use crate::i18n::Catalog;
+
+/// Confidence above which a knowledge-base answer is given without hedging.
+pub const FAQ_CONFIDENT: f32 = 0.6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Message,
+    /// A system line in the log: handoff, agent joined, deleted…
+    Notice,
+    /// The bot offers a person (shows a button).
+    OfferHuman,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub client_id: String,
+    pub author: Author,
+    #[serde(default)]
+    pub author_name: Option<String>,
+    pub text: String,
+    /// Server sequence number once the edge stored it.
+    #[serde(default)]
+    pub seq: Option<u64>,
+    #[serde(default)]
+    pub link: Option<String>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub conversation: Option<(String, String)>,
+    pub status: ConvStatus,
+    pub tier: Option<Tier>,
+    pub entries: Vec<Entry>,
+    /// Customer messages not yet acknowledged by the edge, oldest first.
+    pub outbox: Vec<PostMessageRequest>,
+    pub policy: ConversationState,
+    pub last_seq: u64,
+    pub agent_joined: Option<String>,
+    pub feedback_sent: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            conversation: None,
+            status: ConvStatus::Bot,
+            tier: None,
+            entries: vec![],
+            outbox: vec![],
+            policy: ConversationState::default(),
+            last_seq: 0,
+            agent_joined: None,
+            feedback_sent: false,
+        }
+    }
+}
+
+/// What the bot replies to one customer message, decided locally in the browser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalTurn {
+    pub decision: Decision,
+    pub lang: Lang,
+    pub reply: Option<BotReply>,
+}
+
+impl Session {
+    pub fn customer_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.author == Author::Customer).count()
+    }
+
+    pub fn has_entry(&self, client_id: &str) -> bool {
+        self.entries.iter().any(|e| e.client_id == client_id)
+    }
+
+    pub fn push(&mut self, e: Entry) {
+        if !self.has_entry(&e.client_id) {
+            self.entries.push(e);
+        }
+    }
+
+    pub fn notice(&mut self, id: &str, text: String) {
+        self.push(Entry { client_id: id.into(), author: Author::System, author_name: None, text, seq: None, link: None, kind: Kind::Notice });
+    }
+
+    pub fn is_with_humans(&self) -> bool {
+        matches!(self.status, ConvStatus::Waiting | ConvStatus::WithAgent)
+    }
+
+    /// A customer message: stored locally, scored in the browser, answered from the knowledge
+    /// base while the bot is in charge. After a handoff the bot stays silent (case C07).
+    pub fn customer_message(&mut self, client_id: &str, text: &str, faq: Option<&FaqIndex>, cat: &Catalog, bot_name: &str) -> LocalTurn {
+        let analysis = analyze(text);
+        let decision = self.policy.observe_customer(text, &analysis, &PolicyConfig::default());
+        self.push(Entry { client_id: client_id.into(), author: Author::Customer, author_name: None, text: text.into(), seq: None, link: None, kind: Kind::Message });
+        let lang = if analysis.lang == Lang::Unknown { cat.lang() } else { analysis.lang };
+        let mut reply = None;
+        if !self.is_with_humans() {
+            match decision.action {
+                Action::Escalate(tier) => self.escalate_locally(tier, cat),
+                _ => {
+                    let (bot, outcome) = self.faq_reply(client_id, text, lang, faq, cat, bot_name);
+                    self.policy.observe_bot(outcome);
+                    let offer = decision.action == Action::OfferHuman;
+                    reply = Some(bot);
+                    if offer {
+                        self.offer_human(&format!("{client_id}-offer"), cat);
+                    }
+                }
+            }
+        }
+        let req = PostMessageRequest { client_id: client_id.into(), text: text.into(), bot_reply: reply.clone() };
+        if !self.outbox.iter().any(|o| o.client_id == req.client_id) {
+            self.outbox.push(req);
+        }
+        LocalTurn { decision, lang, reply }
+    }
+
+    fn faq_reply(&mut self, client_id: &str, text: &str, lang: Lang, faq: Option<&FaqIndex>, cat: &Catalog, bot_name: &str) -> (BotReply, BotOutcome) {
+        let best: Option<FaqMatch> = faq.and_then(|f| f.search(text, lang, 1).into_iter().next());
+        let id = format!("{client_id}-bot");
+        let (text, link, article_id, outcome) = match best.and_then(|m| faq.and_then(|f| f.article(&m.article_id)).map(|a| (m, a))) {
+            Some((m, a)) if m.confidence >= FAQ_CONFIDENT => (a.answer.clone(), a.link.clone(), Some(a.id.clone()), BotOutcome::Answered),
+            _ => (cat.t("unsure"), None, None, BotOutcome::Unsure),
+        };
+        self.push(Entry { client_id: id.clone(), author: Author::Bot, author_name: Some(bot_name.into()), text: text.clone(), seq: None, link, kind: Kind::Message });
+        if outcome == BotOutcome::Unsure {
+            self.offer_human(&format!("{client_id}-unsure-offer"), cat);
+        }
+        (BotReply { client_id: id, text, article_id, outcome }, outcome)
+    }
+
+    fn offer_human(&mut self, id: &str, cat: &Catalog) {
+        let already = self.entries.last().is_some_and(|e| e.kind == Kind::OfferHuman);
+        if !already {
+            self.push(Entry { client_id: id.into(), author: Author::Bot, author_name: None, text: cat.t("offer_human"), seq: None, link: None, kind: Kind::OfferHuman });
+        }
+    }
+
+    /// The handoff as the customer sees it; the edge confirms and records it.
+    pub fn escalate_locally(&mut self, tier: Tier, cat: &Catalog) {
+        if self.is_with_humans() {
+            return;
+        }
+        self.status = ConvStatus::Waiting;
+        self.tier = Some(tier);
+        let key = if tier == Tier::Specialist { "handoff_specialist" } else { "handoff" };
+        let n = self.entries.len();
+        self.notice(&format!("handoff-{n}"), cat.t(key));
+        self.notice(&format!("waiting-{n}"), cat.t("waiting"));
+    }
+
+    /// The edge acknowledged a message: drop it from the outbox, note its sequence number.
+    pub fn acknowledge(&mut self, msg: &WireMessage, status: ConvStatus, decision: &Decision, cat: &Catalog) {
+        self.outbox.retain(|o| o.client_id != msg.client_id);
+        if let Some(e) = self.entries.iter_mut().find(|e| e.client_id == msg.client_id) {
+            e.seq = Some(msg.seq);
+        }
+        if let Action::Escalate(tier) = decision.action {
+            self.escalate_locally(tier, cat);
+        }
+        self.set_status(status, cat);
+    }
+
+    pub fn set_status(&mut self, status: ConvStatus, cat: &Catalog) {
+        if status == self.status {
+            return;
+        }
+        match status {
+            ConvStatus::Resolved => {
+                let n = self.entries.len();
+                self.notice(&format!("resolved-{n}"), cat.t("resolved"));
+            }
+            ConvStatus::Bot if self.status == ConvStatus::Resolved => {}
+            _ => {}
+        }
+        if status == ConvStatus::Bot && self.status == ConvStatus::Resolved {
+            self.policy.start_new_episode();
+        }
+        self.status = status;
+    }
+
+    /// Messages from the edge (agent replies, or our own after a reload), de-duplicated by client id.
+    pub fn merge(&mut self, msgs: &[WireMessage], cat: &Catalog) {
+        for m in msgs {
+            self.last_seq = self.last_seq.max(m.seq);
+            if let Some(e) = self.entries.iter_mut().find(|e| e.client_id == m.client_id) {
+                e.seq = Some(m.seq);
+                continue;
+            }
+            if m.author == Author::Agent {
+                let name = m.author_name.clone().unwrap_or_else(|| cat.t("role_agent"));
+                if self.agent_joined.as_deref() != Some(name.as_str()) {
+                    self.notice(&format!("joined-{}", m.seq), cat.tf("joined", &[("name", &name)]));
+                    self.agent_joined = Some(name);
+                }
+                if self.status == ConvStatus::Waiting {
+                    self.status = ConvStatus::WithAgent;
+                }
+            }
+            self.entries.push(Entry {
+                client_id: m.client_id.clone(),
+                author: m.author,
+                author_name: m.author_name.clone(),
+                text: m.text.clone(),
+                seq: Some(m.seq),
+                link: None,
+                kind: if m.author == Author::System { Kind::Notice } else { Kind::Message },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_shared::faq::KnowledgeBase;
+
+    fn kb() -> FaqIndex {
+        let kb = KnowledgeBase::from_json(include_str!("../../kb/demo-shop.json")).expect("demo kb parses");
+        FaqIndex::new(&kb)
+    }
+
+    fn msg(seq: u64, cid: &str, author: Author, text: &str) -> WireMessage {
+        WireMessage { seq, client_id: cid.into(), author, author_name: Some("Sanne".into()), text: text.into(), at: 0, article_id: None }
+    }
+
+    #[test]
+    fn c07_no_bot_reply_after_handoff() {
+        let cat = Catalog::new(Lang::Nl, true);
+        let mut s = Session::default();
+        s.escalate_locally(Tier::Agent, &cat);
+        let before = s.entries.iter().filter(|e| e.author == Author::Bot).count();
+        let t1 = s.customer_message("a", "hallo?", Some(&kb()), &cat, "Tandem");
+        let t2 = s.customer_message("b", "wat zijn jullie openingstijden", Some(&kb()), &cat, "Tandem");
+        assert!(t1.reply.is_none() && t2.reply.is_none());
+        assert_eq!(s.entries.iter().filter(|e| e.author == Author::Bot).count(), before);
+        assert_eq!(s.outbox.len(), 2, "both messages still go to the inbox");
+        let notices = s.entries.iter().filter(|e| e.kind == Kind::Notice).count();
+        s.escalate_locally(Tier::Agent, &cat);
+        assert_eq!(s.entries.iter().filter(|e| e.kind == Kind::Notice).count(), notices, "no second handoff");
+    }
+
+    #[test]
+    fn c05_same_client_id_is_never_duplicated() {
+        let cat = Catalog::new(Lang::En, true);
+        let mut s = Session::default();
+        s.customer_message("m1", "hello", None, &cat, "Tandem");
+        s.customer_message("m1", "hello", None, &cat, "Tandem");
+        s.merge(&[msg(1, "m1", Author::Customer, "hello"), msg(1, "m1", Author::Customer, "hello")], &cat);
+        assert_eq!(s.customer_count(), 1);
+        assert_eq!(s.outbox.len(), 1);
+    }
+
+    #[test]
+    fn unsure_answer_offers_a_person() {
+        let cat = Catalog::new(Lang::En, true);
+        let mut s = Session::default();
+        let t = s.customer_message("q", "zxqv blorp", Some(&kb()), &cat, "Tandem");
+        assert_eq!(t.reply.map(|r| r.outcome), Some(BotOutcome::Unsure));
+        assert!(s.entries.iter().any(|e| e.kind == Kind::OfferHuman));
+    }
+
+    #[test]
+    fn agent_reply_marks_the_join_once() {
+        let cat = Catalog::new(Lang::En, true);
+        let mut s = Session::default();
+        s.escalate_locally(Tier::Agent, &cat);
+        s.merge(&[msg(3, "r1", Author::Agent, "Hi, Sanne here"), msg(4, "r2", Author::Agent, "Let me check")], &cat);
+        assert_eq!(s.status, ConvStatus::WithAgent);
+        assert_eq!(s.entries.iter().filter(|e| e.text.contains("has joined")).count(), 1);
+        assert_eq!(s.last_seq, 4);
+    }
+}

@@ -1,0 +1,124 @@
+//! Component tests of the widget in headless Chromium: mounted into a shadow root exactly as the
+//! loader does, checked through the `data-testid` hooks a user-facing test would use.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use tandem_widget::mount;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Mounted {
+    root: ShadowRoot,
+    bubble: HtmlElement,
+    handle: tandem_widget::Handle,
+}
+
+fn doc() -> web_sys::Document {
+    web_sys::window().expect("window").document().expect("document")
+}
+
+/// Mounts a widget whose edge is unreachable (port 9 refuses): the browser-side behaviour
+/// must not depend on the network.
+fn mount_widget(site: &str, config: &str) -> Mounted {
+    let doc = doc();
+    let host: HtmlElement = doc.create_element("div").expect("div").unchecked_into();
+    doc.body().expect("body").append_child(&host).expect("append");
+    let init = ShadowRootInit::new(ShadowRootMode::Open);
+    let root = host.attach_shadow(&init).expect("shadow");
+    let bubble: HtmlElement = doc.create_element("button").expect("button").unchecked_into();
+    root.append_child(&bubble).expect("bubble");
+    let json = config.replace("SITE", site);
+    let cfg = js_sys::JSON::parse(&json).expect("test config is JSON");
+    let handle = mount(root.clone(), bubble.clone(), cfg);
+    Mounted { root, bubble, handle }
+}
+
+const CONFIG: &str = r#"{"endpoint":"http://127.0.0.1:9","site":"SITE","lang":"en","persona":{"name":"Sam"}}"#;
+
+async fn tick() {
+    TimeoutFuture::new(30).await;
+}
+
+fn q(root: &ShadowRoot, sel: &str) -> Option<HtmlElement> {
+    root.query_selector(sel).ok().flatten().map(|e| e.unchecked_into())
+}
+
+fn storage_has(site: &str) -> bool {
+    let s = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    s.get_item(&format!("tandem:v1:{site}")).unwrap().is_some()
+}
+
+#[wasm_bindgen_test]
+async fn disclosure_and_ai_label_before_the_first_message() {
+    let m = mount_widget("t-disclosure", CONFIG);
+    tick().await;
+    let panel = q(&m.root, "[data-testid=panel]").expect("panel");
+    assert!(panel.hidden(), "closed until the visitor opens it");
+    assert!(!storage_has("t-disclosure"), "nothing stored before the widget is opened");
+    m.handle.open();
+    tick().await;
+    assert!(!panel.hidden());
+    let disclosure = q(&m.root, "[data-testid=disclosure]").expect("disclosure").inner_text();
+    assert!(disclosure.contains("AI assistant"), "{disclosure}");
+    assert!(disclosure.contains("person"), "{disclosure}");
+    assert!(q(&m.root, "[data-testid=talk-to-person]").is_some());
+    assert!(storage_has("t-disclosure"), "stored once opened");
+}
+
+#[wasm_bindgen_test]
+async fn c01_hostile_markup_is_shown_as_text() {
+    let m = mount_widget("t-c01", CONFIG);
+    m.handle.open();
+    tick().await;
+    let input: web_sys::HtmlTextAreaElement = m.root.query_selector("[data-testid=input]").unwrap().unwrap().unchecked_into();
+    input.set_value("<img src=x onerror=alert(1)>");
+    q(&m.root, "[data-testid=send]").expect("send").click();
+    tick().await;
+    let log = q(&m.root, "[data-testid=log]").expect("log");
+    assert!(log.query_selector("img").unwrap().is_none(), "no element created from message text");
+    assert!(log.inner_text().contains("<img src=x onerror=alert(1)>"));
+    // Later messages still work.
+    input.set_value("hello");
+    q(&m.root, "[data-testid=send]").expect("send").click();
+    tick().await;
+    let customer = m.root.query_selector_all("[data-author=customer]").unwrap().length();
+    assert_eq!(customer, 2);
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_and_focus_returns_to_the_bubble() {
+    let m = mount_widget("t-focus", CONFIG);
+    m.handle.open();
+    tick().await;
+    assert_eq!(m.bubble.get_attribute("aria-expanded").as_deref(), Some("true"));
+    q(&m.root, "[data-testid=close]").expect("close").click();
+    tick().await;
+    assert!(q(&m.root, "[data-testid=panel]").unwrap().hidden());
+    assert_eq!(m.bubble.get_attribute("aria-expanded").as_deref(), Some("false"));
+    let active = m.root.active_element().expect("focus inside the shadow root");
+    assert!(active.is_same_node(Some(&m.bubble)));
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_config_names_the_field() {
+    let m = mount_widget("t-bad", r#"{"endpoint":"javascript:alert(1)","site":"SITE"}"#);
+    tick().await;
+    let err = q(&m.root, "[data-testid=config-error]").expect("error shown").inner_text();
+    assert!(err.contains("endpoint"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn talk_to_a_person_is_always_reachable_and_hands_off_once() {
+    let m = mount_widget("t-human", CONFIG);
+    m.handle.open();
+    tick().await;
+    let button = q(&m.root, "[data-testid=talk-to-person]").expect("button");
+    button.click();
+    tick().await;
+    let log = q(&m.root, "[data-testid=log]").unwrap().inner_text();
+    assert!(log.contains("handing you over") || log.contains("handing your conversation"), "{log}");
+    assert!(button.has_attribute("disabled"));
+}
