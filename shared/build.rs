@@ -87,7 +87,7 @@ fn run() -> Res<()> {
             if modifiers.contains_key(&f) {
                 continue;
             }
-            en_lex.add(key(&en, &f), v);
+            en_lex.add(f, v); // English keys are surface forms (VADER's own design)
         } else if is_emoticon(tok) {
             emoticons.insert(fold::fold_str(tok), scale(v));
         }
@@ -95,7 +95,7 @@ fn run() -> Res<()> {
     let en_custom = read_valences(&dir.join("en_custom.tsv"))?;
     let mut en_map = en_lex.finish();
     for (w, v) in &en_custom {
-        en_map.insert(key(&en, w), *v);
+        en_map.insert(w.clone(), *v);
     }
 
     // Dutch words: Pattern adjectives (mean polarity over senses), plus our curated list.
@@ -188,6 +188,14 @@ fn run() -> Res<()> {
         let _ = writeln!(out, "    Phrase {{ lang: {lang}, kind: PhraseKind::{}, weight: {}, words: &{:?} }},", p.kind, p.weight, p.words);
     }
     out.push_str("];\n");
+    let mut first = [0u16; 257];
+    for (w, _) in &rows {
+        first[w.as_bytes().first().copied().unwrap_or(0) as usize + 1] += 1;
+    }
+    for i in 1..257 {
+        first[i] += first[i - 1];
+    }
+    let _ = writeln!(out, "pub static PHRASE_FIRST: &[u16] = &{:?};", first.to_vec());
 
     let dest = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("tables.rs");
     std::fs::write(&dest, out).map_err(|e| format!("{}: {e}", dest.display()))
@@ -391,14 +399,22 @@ fn emit_table(out: &mut String, name: &str, ty: &str, rows: impl Iterator<Item =
     let mut keys = String::new();
     let mut offs = vec![0u32];
     let mut vals = Vec::new();
+    // first[b]..first[b+1]: the entries whose key starts with byte b (narrows the search).
+    let mut first = [0u16; 257];
     for (k, v) in rows {
+        let b = k.as_bytes().first().copied().unwrap_or(0) as usize;
+        first[b + 1] += 1;
         keys.push_str(&k);
         offs.push(keys.len() as u32);
         vals.push(v);
     }
+    for i in 1..257 {
+        first[i] += first[i - 1];
+    }
     let _ = writeln!(
         out,
-        "pub static {name}: Table<{ty}> = Table {{ keys: {keys:?}, offs: &{offs:?}, vals: &[{}] }};",
+        "pub static {name}: Table<{ty}> = Table {{ keys: {keys:?}, offs: &{offs:?}, first: &{:?}, vals: &[{}] }};",
+        first.to_vec(),
         vals.join(",")
     );
 }

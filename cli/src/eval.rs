@@ -1,8 +1,8 @@
 //! `tandem eval`: score the engine on labelled data, print JSON metrics.
 //!
 //! * `--uci PATH.json`   `[{text, class: 0|1}]`: 2-class accuracy and macro-F1
-//!   (valence ≥ 0 → positive; a message with no sentiment counts as positive,
-//!   the majority reading of neutral product sentences).
+//!   (valence > 0 → positive: a sentence with no positive evidence is not
+//!   counted positive; `accuracy_zero_positive` reports the other convention).
 //! * `--vader PATH.txt`  `id<TAB>mean rating (-4..4)<TAB>text`: Pearson r of
 //!   valence vs. the rating, and 3-class accuracy/macro-F1 (rating > 0.5
 //!   positive, < -0.5 negative; valence > 0.05 / < -0.05, VADER's convention).
@@ -96,12 +96,14 @@ struct UciRow {
 fn uci(text: &str, path: &str) -> Result<serde_json::Value, CliError> {
     let rows: Vec<UciRow> = serde_json::from_str(text).map_err(|e| CliError::input(format!("{path}: malformed JSON: {e}")))?;
     // A few rows carry `class: null`; they are skipped and counted.
-    let pairs: Vec<(usize, usize)> = rows
-        .iter()
-        .filter_map(|r| r.class.map(|c| (usize::from(c == 1), usize::from(analyze(&r.text).valence >= 0.0))))
-        .collect();
+    let scored: Vec<(usize, f32)> =
+        rows.iter().filter_map(|r| r.class.map(|c| (usize::from(c == 1), analyze(&r.text).valence))).collect();
+    let pairs: Vec<(usize, usize)> = scored.iter().map(|&(g, v)| (g, usize::from(v > 0.0))).collect();
+    let zero_pos: Vec<(usize, usize)> = scored.iter().map(|&(g, v)| (g, usize::from(v >= 0.0))).collect();
     let (acc, f1, cm) = metrics(&pairs, 2);
-    Ok(json!({"set": "uci", "n": pairs.len(), "skipped": rows.len() - pairs.len(), "accuracy": acc, "macro_f1": f1, "confusion": cm}))
+    let (acc0, _, _) = metrics(&zero_pos, 2);
+    Ok(json!({"set": "uci", "n": pairs.len(), "skipped": rows.len() - pairs.len(), "accuracy": acc, "macro_f1": f1,
+        "accuracy_zero_positive": acc0, "confusion": cm}))
 }
 
 fn vader(text: &str, path: &str) -> Result<serde_json::Value, CliError> {
@@ -130,7 +132,7 @@ fn tsv(text: &str, path: &str) -> Result<serde_json::Value, CliError> {
     let mut pairs = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') || i == 0 && line.starts_with("label\t") {
+        if line.trim().is_empty() || line.starts_with('#') || line.starts_with("label\t") {
             continue;
         }
         let Some((label, sentence)) = line.split_once('\t') else {

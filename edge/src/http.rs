@@ -9,6 +9,8 @@ use crate::error::{EdgeError, EdgeResult};
 
 /// Largest body of a customer-facing request: a 16 KiB message plus a 4 KiB JSON envelope.
 pub const MAX_BODY_BYTES: usize = tandem_shared::wire::MAX_MESSAGE_BYTES + 4 * 1024;
+/// How much of an oversized body is still read (and dropped) before answering 413.
+const DRAIN_BYTES: usize = 4 * 1024 * 1024;
 /// Largest body of an inbox event (it carries a whole transcript).
 pub const MAX_EVENT_BYTES: usize = 512 * 1024;
 
@@ -27,6 +29,15 @@ pub async fn read_body(req: &mut Request, limit: usize) -> EdgeResult<Vec<u8>> {
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| EdgeError::BadRequest("the request body could not be read".into()))?;
         if buf.len() + chunk.len() > limit {
+            // Drain (and drop) a bounded rest, so the connection stays usable for the next
+            // request (local dev's proxy reuses it); beyond DRAIN_BYTES we stop reading.
+            let mut drained = buf.len() + chunk.len();
+            while drained < DRAIN_BYTES {
+                match stream.next().await {
+                    Some(Ok(c)) => drained += c.len(),
+                    _ => break,
+                }
+            }
             return Err(EdgeError::PayloadTooLarge { limit });
         }
         buf.extend_from_slice(&chunk);

@@ -83,11 +83,10 @@ pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
         return Ok(());
     }
     let sql = include_str!("../migrations/0001_init.sql");
-    let stmts: Vec<D1PreparedStatement> = sql
+    let without_comments: String =
+        sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+    let stmts: Vec<D1PreparedStatement> = without_comments
         .split(';')
-        .map(|chunk| {
-            chunk.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n")
-        })
         .filter(|s| !s.trim().is_empty())
         .map(|s| db.prepare(s))
         .collect();

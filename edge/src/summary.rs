@@ -8,14 +8,21 @@ const STOPWORDS: &[&str] = &[
     "ik", "into", "is", "jullie", "just", "maar", "met", "mijn", "niet", "nog", "ook", "over",
     "that", "the", "their", "there", "this", "uit", "van", "voor", "waar", "want", "was", "wat",
     "were", "what", "when", "where", "which", "with", "would", "you", "your", "zijn", "zou",
+    // greetings and acknowledgements
+    "bedankt", "dank", "dag", "goedemiddag", "goedemorgen", "hallo", "hello", "hey", "hoi", "nee",
+    "okay", "oke", "thanks", "thank", "yes",
 ];
 
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         cur.push(c);
-        if matches!(c, '.' | '!' | '?' | '\n') {
+        // A sentence ends at ! ? or a newline, or at a full stop followed by a space or the end
+        // (so "jan@x.nl" and "3.5" stay whole).
+        let next_is_break = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if matches!(c, '!' | '?' | '\n') || (c == '.' && next_is_break) {
             let s = cur.trim().to_string();
             if !s.is_empty() && s.chars().any(|c| c.is_alphanumeric()) {
                 out.push(s);
@@ -75,7 +82,7 @@ pub fn summarize<'a>(customer_messages: impl IntoIterator<Item = &'a str>, max: 
             break;
         }
         let words = content_words(&all[i]);
-        if words.len() < 2 || sc <= 0.0 {
+        if words.is_empty() || sc <= 0.0 {
             continue; // greetings and "ok?" say nothing an agent needs
         }
         if chosen.iter().any(|&j| overlap(&words, &content_words(&all[j])) >= 0.6) {

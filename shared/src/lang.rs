@@ -20,7 +20,7 @@ impl Lang {
     }
 }
 
-use crate::lexicon::{EN_LEX, NL_LEX, STOPWORDS};
+use crate::lexicon::{EN_LEX, NL_LEX};
 use crate::text::Parsed;
 
 /// Evidence weight of a function word (own tuning on the Dutch eval set).
@@ -81,13 +81,13 @@ pub fn detect(p: &Parsed<'_>) -> Detection {
         if !w.bytes().any(|b| b.is_ascii_lowercase()) {
             continue; // digits, non-Latin scripts
         }
-        match STOPWORDS.get(w) {
-            Some(1) => nl += STOPWORD_WEIGHT,
-            Some(2) => en += STOPWORD_WEIGHT,
-            Some(_) => {}
-            None => {
+        match t.stop {
+            1 => nl += STOPWORD_WEIGHT,
+            2 => en += STOPWORD_WEIGHT,
+            3 => {}
+            _ => {
                 let in_nl = NL_LEX.contains(p.stem(t, Lang::Nl));
-                let in_en = EN_LEX.contains(p.stem(t, Lang::En));
+                let in_en = EN_LEX.contains(w) || EN_LEX.contains(p.stem(t, Lang::En));
                 match (in_nl, in_en) {
                     (true, false) => nl += LEXICON_WEIGHT,
                     (false, true) => en += LEXICON_WEIGHT,

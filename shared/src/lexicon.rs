@@ -9,6 +9,8 @@ use crate::lang::Lang;
 pub struct Table<V: 'static> {
     pub keys: &'static str,
     pub offs: &'static [u32],
+    /// `first[b]..first[b + 1]` are the entries whose key starts with byte `b`.
+    pub first: &'static [u16],
     pub vals: &'static [V],
 }
 
@@ -27,7 +29,11 @@ impl<V: Copy> Table<V> {
         }
     }
     pub fn get(&self, key: &str) -> Option<V> {
-        let (mut lo, mut hi) = (0usize, self.vals.len());
+        let b = key.as_bytes().first().copied().unwrap_or(0) as usize;
+        let (mut lo, mut hi) = match (self.first.get(b), self.first.get(b + 1)) {
+            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+            _ => (0, self.vals.len()),
+        };
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.key(mid).cmp(key) {
@@ -88,25 +94,41 @@ include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// Phrases whose first (stemmed) word is `first`, any language.
 pub fn phrases_starting(first: &str) -> &'static [Phrase] {
-    let lo = PHRASES.partition_point(|p| p.words.first().copied().unwrap_or("") < first);
-    let hi = lo + PHRASES[lo..].partition_point(|p| p.words.first().copied().unwrap_or("") == first);
-    &PHRASES[lo..hi]
+    let b = first.as_bytes().first().copied().unwrap_or(0) as usize;
+    let (a, z) = match (PHRASE_FIRST.get(b), PHRASE_FIRST.get(b + 1)) {
+        (Some(&a), Some(&z)) if a <= z && (z as usize) <= PHRASES.len() => (a as usize, z as usize),
+        _ => return &[],
+    };
+    let range = &PHRASES[a..z];
+    let lo = range.partition_point(|p| p.words.first().copied().unwrap_or("") < first);
+    let hi = lo + range[lo..].partition_point(|p| p.words.first().copied().unwrap_or("") == first);
+    &range[lo..hi]
 }
 
-/// Word valence (VADER scale) for a stem in a language.
-pub fn word_valence(lang: Lang, stem: &str) -> Option<f32> {
+/// Word valence (VADER scale) for a key in a language. English keys are surface
+/// forms (VADER lists inflections itself; stems would merge "use" with "useful"),
+/// Dutch keys are Snowball stems (Pattern lists only base adjectives).
+pub fn word_valence(lang: Lang, key: &str) -> Option<f32> {
     let t = match lang {
         Lang::Nl => &NL_LEX,
         Lang::En => &EN_LEX,
         Lang::Unknown => return None,
     };
-    t.get(stem).map(|v| v as f32 / VALENCE_SCALE)
+    t.get(key).map(|v| v as f32 / VALENCE_SCALE)
+}
+
+/// Valence of a token in a language: English by form then stem, Dutch by stem.
+pub fn token_valence(lang: Lang, norm: &str, stem: &str) -> Option<f32> {
+    match lang {
+        Lang::En => word_valence(Lang::En, norm).or_else(|| word_valence(Lang::En, stem)),
+        _ => word_valence(lang, stem),
+    }
 }
 
 /// Size in bytes of the embedded table data (keys + offsets + values), for reports.
 pub fn embedded_bytes() -> usize {
     fn t<V: Copy>(t: &Table<V>) -> usize {
-        t.keys.len() + t.offs.len() * 4 + t.vals.len() * std::mem::size_of::<V>()
+        t.keys.len() + t.offs.len() * 4 + t.first.len() * 2 + t.vals.len() * std::mem::size_of::<V>()
     }
     t(&EN_LEX) + t(&NL_LEX) + t(&EMOJI) + t(&EMOTICONS) + t(&PROFANITY) + t(&MODIFIERS) + t(&STOPWORDS) + t(&ACRONYMS)
         + PHRASES.iter().map(|p| 8 + p.words.iter().map(|w| w.len() + 8).sum::<usize>()).sum::<usize>()

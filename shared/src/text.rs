@@ -48,6 +48,8 @@ pub struct Token {
     pub has_lower: bool,
     /// A letter was repeated 3+ times ("sooo").
     pub elongated: bool,
+    /// Stopword bits (1 = nl, 2 = en), looked up once.
+    pub stop: u8,
     pub excl: u16,
     pub quest: u16,
     pub sentence: u16,
@@ -171,6 +173,7 @@ impl Builder {
             has_digit: false,
             has_lower: false,
             elongated: false,
+            stop: 0,
             excl: 0,
             quest: 0,
             sentence: self.sentence,
@@ -351,13 +354,22 @@ fn stem_all(p: &mut Parsed<'_>) {
     let nl = Stemmer::create(Algorithm::Dutch);
     for i in 0..p.tokens.len() {
         let t = p.tokens[i];
-        if !t.is_word() || (t.norm.1 - t.norm.0) < MIN_STEM_LEN as u32 {
+        if !t.is_word() {
+            continue;
+        }
+        if (t.norm.1 - t.norm.0) < MIN_STEM_LEN as u32 {
+            let w = p.buf.get(t.norm.0 as usize..t.norm.1 as usize).unwrap_or("");
+            p.tokens[i].stop = STOPWORDS.get(w).unwrap_or(0);
             continue;
         }
         let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
         // Stopwords are never stemmed: they are matched as they are.
         let Some(word) = p.buf.get(a..b) else { continue };
-        if STOPWORDS.contains(word) || !word.chars().all(char::is_alphabetic) {
+        if let Some(bits) = STOPWORDS.get(word) {
+            p.tokens[i].stop = bits;
+            continue;
+        }
+        if !word.chars().all(char::is_alphabetic) {
             continue;
         }
         let se = en.stem(word);

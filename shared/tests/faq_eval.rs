@@ -89,34 +89,47 @@ fn speed() {
 fn fit_confidence() {
     let index = index();
     let (tune, _) = halves();
-    let mut xs: Vec<([f32; 3], f32)> = Vec::new();
+    const F: usize = 4;
+    let mut xs: Vec<([f32; F], f32)> = Vec::new();
     for c in &tune {
         let Some(top) = index.explain(&c.query, Lang::Unknown, 1).into_iter().next() else { continue };
         let right = c.expected.as_deref() == Some(top.article_id.as_str());
         let f = top.features;
-        xs.push(([f.coverage, f.margin, f.strength], if right { 1.0 } else { 0.0 }));
+        xs.push(([f.coverage, f.margin, f.strength, f.coverage * f.margin], if right { 1.0 } else { 0.0 }));
     }
-    // Plain gradient descent on the log loss with a little L2, deterministic.
-    let mut w = [0f32; 4];
-    for _ in 0..20000 {
-        let mut g = [0f32; 4];
+    // Plain full-batch gradient descent on the log loss with a little L2; deterministic.
+    let mut w = [0f32; F + 1];
+    let z = |w: &[f32; F + 1], x: &[f32; F]| w[0] + (0..F).map(|k| w[k + 1] * x[k]).sum::<f32>();
+    for _ in 0..200_000 {
+        let mut g = [0f32; F + 1];
         for (x, y) in &xs {
-            let z = w[0] + w[1] * x[0] + w[2] * x[1] + w[3] * x[2];
-            let p = 1.0 / (1.0 + (-z).exp());
-            let e = p - y;
+            let e = 1.0 / (1.0 + (-z(&w, x)).exp()) - y;
             g[0] += e;
-            for k in 0..3 {
+            for k in 0..F {
                 g[k + 1] += e * x[k];
             }
         }
-        for k in 0..4 {
-            let l2 = if k == 0 { 0.0 } else { 0.01 * w[k] };
-            w[k] -= 0.5 * (g[k] / xs.len() as f32 + l2);
+        for k in 0..=F {
+            let l2 = if k == 0 { 0.0 } else { 0.001 * w[k] };
+            w[k] -= 1.0 * (g[k] / xs.len() as f32 + l2);
         }
     }
-    println!("C0 = {:.2}, C_COVERAGE = {:.2}, C_MARGIN = {:.2}, C_STRENGTH = {:.2}", w[0], w[1], w[2], w[3]);
-    for (x, y) in &xs {
-        let z = w[0] + w[1] * x[0] + w[2] * x[1] + w[3] * x[2];
-        println!("{y} p={:.2} cov={:.2} margin={:.2} strength={:.2}", 1.0 / (1.0 + (-z).exp()), x[0], x[1], x[2]);
+    println!(
+        "C0 = {:.2}, C_COVERAGE = {:.2}, C_MARGIN = {:.2}, C_STRENGTH = {:.2}, C_COVERAGE_MARGIN = {:.2}",
+        w[0], w[1], w[2], w[3], w[4]
+    );
+    // Threshold sweep on the tuning half, with the fitted weights.
+    for t in (30..=95).step_by(5) {
+        let t = t as f32 / 100.0;
+        let (mut conf, mut wrong) = (0, 0);
+        for (x, y) in &xs {
+            if 1.0 / (1.0 + (-z(&w, x)).exp()) >= t {
+                conf += 1;
+                if *y == 0.0 {
+                    wrong += 1;
+                }
+            }
+        }
+        println!("threshold {t:.2}: confident {conf}/{} wrong {wrong}", tune.len());
     }
 }

@@ -1,15 +1,12 @@
 //! The conversation as the widget holds it: plain data and plain methods, no I/O, so the
 //! rules (what the bot says, when it stays silent, de-duplication) are testable natively.
 use serde::{Deserialize, Serialize};
-use tandem_shared::faq::{FaqIndex, FaqMatch};
+use tandem_shared::faq::{FaqConfig, FaqIndex, FaqOutcome};
 use tandem_shared::policy::{Action, BotOutcome, ConversationState, Decision, PolicyConfig, Tier};
 use tandem_shared::wire::{Author, BotReply, ConvStatus, PostMessageRequest, WireMessage};
 use tandem_shared::{analyze, Lang};
 
 use crate::i18n::Catalog;
-
-/// Confidence above which a knowledge-base answer is given without hedging.
-pub const FAQ_CONFIDENT: f32 = 0.6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -127,10 +124,14 @@ impl Session {
     }
 
     fn faq_reply(&mut self, client_id: &str, text: &str, lang: Lang, faq: Option<&FaqIndex>, cat: &Catalog, bot_name: &str) -> (BotReply, BotOutcome) {
-        let best: Option<FaqMatch> = faq.and_then(|f| f.search(text, lang, 1).into_iter().next());
         let id = format!("{client_id}-bot");
-        let (text, link, article_id, outcome) = match best.and_then(|m| faq.and_then(|f| f.article(&m.article_id)).map(|a| (m, a))) {
-            Some((m, a)) if m.confidence >= FAQ_CONFIDENT => (a.answer.clone(), a.link.clone(), Some(a.id.clone()), BotOutcome::Answered),
+        // Below the calibrated threshold the bot says it is unsure instead of guessing.
+        let outcome = faq.map(|f| (f, f.answer(text, lang, &FaqConfig::default())));
+        let (text, link, article_id, outcome) = match outcome {
+            Some((f, FaqOutcome::Confident(m))) => match f.article(&m.article_id) {
+                Some(a) => (a.answer.clone(), a.link.clone(), Some(a.id.clone()), BotOutcome::Answered),
+                None => (cat.t("unsure"), None, None, BotOutcome::Unsure),
+            },
             _ => (cat.t("unsure"), None, None, BotOutcome::Unsure),
         };
         self.push(Entry { client_id: id.clone(), author: Author::Bot, author_name: Some(bot_name.into()), text: text.clone(), seq: None, link, kind: Kind::Message });

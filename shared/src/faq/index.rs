@@ -29,6 +29,11 @@ pub const W_FUZZY_1: f32 = 0.8;
 pub const W_FUZZY_2: f32 = 0.6;
 /// Score factor for articles not in the query's (given or guessed) language.
 pub const OTHER_LANG_FACTOR: f32 = 0.75;
+/// A query word the knowledge base never uses (no exact, synonym, compound or
+/// typo match) weighs this many times the rarest known word in coverage: it is
+/// the strongest sign a question is outside the knowledge base. Chosen on the
+/// tuning half of kb/eval.tsv (1.0 let "capital of Belgium" through).
+pub const UNKNOWN_WORD_WEIGHT: f32 = 1.5;
 /// Shortest word (characters) tried for compound splitting, and shortest parts.
 const COMPOUND_MIN: usize = 7;
 const COMPOUND_LEFT_MIN: usize = 4;
@@ -193,6 +198,9 @@ impl Index {
                         for &t in &ts {
                             side.lexicon.add(w, t);
                         }
+                        for v in nl_variants(lang, s).into_iter().filter(|v| side.stems.contains(v)) {
+                            ts.push(intern(term_key(lang, &v), &mut terms, &mut postings));
+                        }
                         if let Some((a, b)) = split_compound(&side.stems, &side.surface_stems, lang, w) {
                             for part in [a, b] {
                                 ts.push(intern(term_key(lang, &part), &mut terms, &mut postings));
@@ -232,7 +240,7 @@ impl Index {
                 }
             }
             side.avgdl = if side.n_docs > 0 { (lens[li(*l)] / side.n_docs as f32).max(1.0) } else { 1.0 };
-            side.unknown_idf = idf(side.n_docs.max(1), 1);
+            side.unknown_idf = UNKNOWN_WORD_WEIGHT * idf(side.n_docs.max(1), 0);
         }
         let idf_v = postings
             .iter()
@@ -290,6 +298,11 @@ impl Index {
             let (w, s) = (&words[i], &stems[i]);
             let mut slot = Slot::default();
             self.stem_cands(lang, s, 1.0, &mut slot.cands);
+            if slot.cands.is_empty() {
+                for v in nl_variants(lang, s) {
+                    self.stem_cands(lang, &v, 1.0, &mut slot.cands);
+                }
+            }
             if slot.cands.is_empty() {
                 if let Some((l, r)) = split_compound(&side.stems, &side.surface_stems, lang, w) {
                     for part in [l, r] {
@@ -350,6 +363,27 @@ impl Index {
             touched.clear();
         }
     }
+}
+
+/// Dutch verb forms the Snowball stemmer leaves apart from their stem:
+/// "bezorgd"/"bezorgt" → "bezorg", "geleverd" → "lever". Returns candidates only;
+/// callers keep those that are in the vocabulary.
+fn nl_variants(lang: Lang, stem: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if lang != Lang::Nl || !stem.is_ascii() {
+        return out;
+    }
+    let strip = |s: &str| s.strip_suffix('d').or_else(|| s.strip_suffix('t')).filter(|r| r.len() >= 3).map(str::to_owned);
+    if let Some(r) = strip(stem) {
+        out.push(r);
+    }
+    if let Some(rest) = stem.strip_prefix("ge").filter(|r| r.len() >= 4) {
+        if let Some(r) = strip(rest) {
+            out.push(r);
+        }
+        out.push(rest.to_owned());
+    }
+    out
 }
 
 /// Split a Dutch compound into two known parts ("bezorgkosten" → bezorg + kost),

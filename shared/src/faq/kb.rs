@@ -169,9 +169,10 @@ fn validate_article(index: usize, a: RawArticle) -> Result<Article, KbError> {
         check_text(p, MAX_QUESTION_CHARS).map_err(|e| bad("paraphrases", format!("entry {i} {e}")))?;
     }
     check_text(&a.answer, MAX_ANSWER_CHARS).map_err(|p| bad("answer", p))?;
-    for url in markdown_link_targets(&a.answer) {
-        check_link(url).map_err(|p| bad("answer", format!("contains a markdown link whose target {p}")))?;
-    }
+    // Markdown links in answers are not rejected: the widget turns only http(s), mailto, tel and
+    // relative targets into links and shows any other link as literal text (case C01), so one
+    // careless link does not take the whole knowledge base offline. `unsafe_answer_links` lets
+    // an authoring tool warn about them.
     if let Some(link) = &a.link {
         check_link(link).map_err(|p| bad("link", p))?;
     }
@@ -231,6 +232,21 @@ pub fn check_link(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Markdown link targets in an answer that the widget will show as text instead of a link.
+pub fn unsafe_answer_links(answer: &str) -> Vec<&str> {
+    markdown_link_targets(answer).into_iter().filter(|u| check_link(u).is_err()).collect()
+}
+
+/// `scheme:rest` with a URL-like scheme and no whitespace (CommonMark autolink).
+fn looks_like_autolink(s: &str) -> bool {
+    let Some((scheme, _)) = s.split_once(':') else { return false };
+    let mut cs = scheme.chars();
+    cs.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && cs.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && scheme.len() <= 32
+        && !s.contains(char::is_whitespace)
+}
+
 /// Targets of markdown links `[text](target)` and autolinks `<scheme:...>` in `md`.
 pub fn markdown_link_targets(md: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -250,7 +266,7 @@ pub fn markdown_link_targets(md: &str) -> Vec<&str> {
         let after = &rest[pos + 1..];
         let end = after.find('>').unwrap_or(after.len());
         let inner = &after[..end];
-        if inner.contains(':') && !inner.contains(char::is_whitespace) {
+        if looks_like_autolink(inner) {
             out.push(inner);
         }
         rest = &after[end.min(after.len())..];

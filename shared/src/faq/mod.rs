@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 pub use confidence::{Features, DEFAULT_THRESHOLD};
-pub use kb::{Article, KbError, KnowledgeBase};
+pub use kb::{unsafe_answer_links, Article, KbError, KnowledgeBase};
 pub use synonyms::{SynonymError, Synonyms};
 
 use crate::lang::Lang;

@@ -114,7 +114,7 @@ pub(crate) fn compile(syn: &Synonyms, lang: Lang, stemmers: &Stemmers) -> Compil
             }
         }
     }
-    c.phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    c.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     c
 }
 

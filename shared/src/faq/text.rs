@@ -103,7 +103,8 @@ impl Stemmers {
 /// True for function words and chat filler of either language. One shared
 /// list: a Dutch query with an English "my" in it should not lose coverage.
 pub fn is_stop(word: &str) -> bool {
-    STOP_NL.binary_search(&word).is_ok() || STOP_EN.binary_search(&word).is_ok()
+    static SET: std::sync::OnceLock<super::index::FxSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP_NL.iter().chain(STOP_EN).copied().collect()).contains(word)
 }
 
 /// Votes for the language of a query from its function words; `Unknown` on a tie.

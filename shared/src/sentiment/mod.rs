@@ -21,6 +21,8 @@ pub struct Scoring<'p, 'a> {
     pub val: Vec<f32>,
     /// Per token: its valence comes from a phrase, the word itself is not scored.
     pub covered: Vec<bool>,
+    /// Per token: its modifier kind, looked up once.
+    pub modifier: Vec<Option<crate::lexicon::Modifier>>,
     /// Per token: a negator changed its sign.
     pub negated: Vec<bool>,
     pub profanity: u32,
@@ -52,6 +54,7 @@ pub fn analyze(text: &str) -> Analysis {
         val: vec![0.0; n],
         covered: vec![false; n],
         negated: vec![false; n],
+        modifier: p.tokens.iter().map(|t| if t.is_word() { crate::lexicon::MODIFIERS.get(p.norm(t)) } else { None }).collect(),
         profanity: 0,
         frustration: 0.0,
         uncertainty: 0.0,

@@ -4,7 +4,7 @@
 
 use super::{lookup_langs, Scoring};
 use crate::lang::Lang;
-use crate::lexicon::{self, Modifier, PhraseKind, ACRONYMS, EMOJI, EMOTICONS, MODIFIERS, PROFANITY, STOPWORDS, VALENCE_SCALE};
+use crate::lexicon::{self, Modifier, PhraseKind, ACRONYMS, EMOJI, EMOTICONS, PROFANITY, VALENCE_SCALE};
 use crate::text::{Kind, Token};
 
 /// The rules in the order they run.
@@ -79,12 +79,8 @@ fn sign(x: f32) -> f32 {
     }
 }
 
-fn modifier(s: &Scoring<'_, '_>, t: &Token) -> Option<Modifier> {
-    if t.is_word() {
-        MODIFIERS.get(s.p.norm(t))
-    } else {
-        None
-    }
+fn modifier_at(s: &Scoring<'_, '_>, i: usize) -> Option<Modifier> {
+    s.modifier.get(i).copied().flatten()
 }
 
 /// Word tokens before `i` in the same clause, nearest first, at most `SCOPE`.
@@ -148,10 +144,10 @@ fn word_valence(s: &Scoring<'_, '_>, t: &Token) -> Option<(f32, &'static str)> {
     let langs = lookup_langs(&s.det);
     for (n, lang) in langs.into_iter().enumerate() {
         // The other language only for longer words that are not our own function words.
-        if n == 1 && (norm.len() < 4 || STOPWORDS.get(norm).is_some()) {
+        if n == 1 && (norm.len() < 4 || t.stop != 0) {
             continue;
         }
-        if let Some(v) = lexicon::word_valence(lang, p.stem(t, lang)) {
+        if let Some(v) = lexicon::token_valence(lang, norm, p.stem(t, lang)) {
             return (v != 0.0).then_some((v, "lexicon"));
         }
     }
@@ -246,7 +242,7 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let t = s.p.tokens[i];
-        if !matches!(modifier(s, &t), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
+        if !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
             continue;
         }
         let clause = t.clause;
@@ -308,7 +304,7 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         let mut evs: Vec<(usize, f32, &str)> = Vec::new();
         for (d, j) in scope_before(s, i) {
             let tj = s.p.tokens[j];
-            let base = match modifier(s, &tj) {
+            let base = match modifier_at(s, j) {
                 Some(Modifier::Booster) => B_INCR,
                 Some(Modifier::StrongBooster) => B_INCR_STRONG,
                 Some(Modifier::Damper) => -B_INCR,
@@ -343,7 +339,7 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
         if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
             continue;
         }
-        let neg = scope_before(s, i).find(|&(_, j)| modifier(s, &s.p.tokens[j]) == Some(Modifier::Negator));
+        let neg = scope_before(s, i).find(|&(_, j)| modifier_at(s, j) == Some(Modifier::Negator));
         if let Some((_, j)) = neg {
             s.val[i] *= N_SCALAR;
             s.negated[i] = true;
@@ -369,7 +365,7 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let mut k = i;
-        while k < n && toks[k].is_word() && modifier(s, &toks[k]) == Some(Modifier::Interjection) {
+        while k < n && toks[k].is_word() && modifier_at(s, k) == Some(Modifier::Interjection) {
             k += 1;
         }
         // the opener: one or two words, the last positive, then a comma / ! / …
@@ -381,7 +377,7 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                 let rest = (brk + 1..n).take_while(|&r| toks[r].sentence == sent);
                 let (mut repeat, mut neg, mut pos) = (false, 0.0, false);
                 for r in rest {
-                    repeat |= modifier(s, &toks[r]) == Some(Modifier::Repeat);
+                    repeat |= modifier_at(s, r) == Some(Modifier::Repeat);
                     if s.val[r] < 0.0 {
                         neg += s.val[r];
                     } else if s.val[r] > 0.0 {
@@ -406,7 +402,7 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
 pub fn contrast_rule(s: &mut Scoring<'_, '_>) {
     let toks = &s.p.tokens;
     let Some(c) = (0..toks.len()).rev().find(|&i| {
-        modifier(s, &toks[i]) == Some(Modifier::Contrast) && toks.get(i + 1).is_some_and(|n| n.is_word())
+        modifier_at(s, i) == Some(Modifier::Contrast) && toks.get(i + 1).is_some_and(|n| n.is_word())
     }) else {
         return;
     };
