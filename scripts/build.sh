@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything into dist/: the widget (loader + wasm + glue), the demo knowledge base,
 # the edge worker bundle (edge/build/), and the native CLI. Assumes scripts/setup.sh ran.
+# Usage: scripts/build.sh [widget|edge|cli]...   (default: all)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck disable=SC1091
 source "$CACHE/env.sh"
@@ -9,6 +10,7 @@ cd "$ROOT"
 DIST="$ROOT/dist"
 mkdir -p "$DIST/widget" "$DIST/logs"
 
+build_widget() {
 step "build the widget (wasm32, release)" "$DIST/logs/widget.log" \
   cargo build --release -p tandem-widget --target wasm32-unknown-unknown
 step "wasm-bindgen the widget" "$DIST/logs/wasm-bindgen.log" \
@@ -25,8 +27,21 @@ step "minify the widget glue" "$DIST/logs/glue.log" \
   esbuild "$DIST/widget/tandem_widget.js" --minify --format=esm --target=es2020 --allow-overwrite --outfile="$DIST/widget/tandem_widget.js"
 mkdir -p "$DIST/kb"
 cp "$ROOT"/kb/*.json "$DIST/kb/"
+}
+build_edge() {
 
 step "build the edge worker (worker-build --release)" "$DIST/logs/edge.log" \
   env -C "$ROOT/edge" worker-build --release
+}
+build_cli() {
 step "build the CLI" "$DIST/logs/cli.log" cargo build --release -p tandem-cli
-info "built: dist/widget, dist/kb, edge/build, target/release/tandem"
+}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(widget edge cli)
+for t in "${targets[@]}"; do
+  case "$t" in
+    widget|edge|cli) "build_$t" ;;
+    *) die "unknown build target '$t' (use widget, edge or cli)" ;;
+  esac
+done
+info "built: ${targets[*]}"

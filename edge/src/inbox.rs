@@ -22,6 +22,10 @@ const MAX_WRITE_ATTEMPTS: usize = 8;
 
 /// The inbox is closed unless AGENT_TOKEN is set; the token is compared in constant time.
 fn auth(req: &Request, rc: &Ctx) -> EdgeResult<()> {
+    // ACCESS_MODE=cloudflare: an identity from Cloudflare Access is enough (inbox_page.rs).
+    if crate::inbox_page::access_email(req, &rc.env).is_some() {
+        return Ok(());
+    }
     let expected = rc.data.cfg.agent_token.as_deref().ok_or(EdgeError::Unauthorized)?;
     match bearer(req) {
         Some(t) if secret_eq(&t, expected) => Ok(()),
@@ -148,8 +152,10 @@ pub async fn claim(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     require_escalated(&conv)?;
     let changed = store::run(
         &db,
-        "UPDATE conversations SET status = 'with_agent', agent = ?, rev = ?, updated_at = ? WHERE id = ? AND status IN ('waiting', 'with_agent')",
-        &[s(&body.agent), s(&random_hex(8)?), n(rc.data.now), s(&id)],
+        // Atomic: a waiting conversation goes to the first claimant; a claimed one only to
+        // the agent who holds it (a second agent gets 409).
+        "UPDATE conversations SET status = 'with_agent', agent = ?, rev = ?, updated_at = ? WHERE id = ? AND (status = 'waiting' OR (status = 'with_agent' AND agent = ?))",
+        &[s(&body.agent), s(&random_hex(8)?), n(rc.data.now), s(&id), s(&body.agent)],
     )
     .await?;
     if changed != 1 {
@@ -355,4 +361,14 @@ pub async fn receive_event(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     .await?;
     let duplicate = inserted == 0;
     json(&EventReceipt { id: ev.id, duplicate }, if duplicate { 200 } else { 201 })
+}
+
+/// GET /v1/inbox/dead-letters — deliveries that used up every attempt, newest first.
+pub async fn dead_letters(req: Request, rc: Ctx) -> EdgeResult<Response> {
+    auth(&req, &rc)?;
+    let db = store::db(&rc.env)?;
+    let rows: Vec<tandem_shared::wire::DeadLetter> =
+        store::all(&db, "SELECT event_id, url, attempts, last_error, at FROM dead_letters ORDER BY at DESC LIMIT 1000", &[])
+            .await?;
+    json(&tandem_shared::wire::DeadLetterList { dead_letters: rows }, 200)
 }

@@ -16,10 +16,13 @@ mod error;
 mod escalation;
 mod http;
 mod inbox;
+mod inbox_page;
+mod kpi;
 mod ratelimit;
 pub mod redact;
 mod retention;
 mod store;
+mod suggest;
 pub mod summary;
 
 use config::Config;
@@ -71,6 +74,16 @@ fn router(app: Rc<App>) -> Router<'static, Rc<App>> {
         .get_async("/v1/inbox/decisions", route!(inbox::decisions))
         .get_async("/v1/inbox/decisions.jsonl", route!(inbox::decisions_jsonl))
         .post_async("/v1/inbox/events", route!(inbox::receive_event))
+        .get_async("/v1/inbox/dead-letters", route!(inbox::dead_letters))
+        // the agents' inbox page, suggestions, specialist handoff, KPIs
+        .get_async("/inbox", route!(inbox_page::index))
+        .get_async("/inbox/app.js", route!(inbox_page::app_js))
+        .get_async("/inbox/app.css", route!(inbox_page::app_css))
+        .get_async("/v1/inbox/me", route!(inbox_page::me))
+        .post_async("/v1/inbox/conversations/:id/transfer", route!(inbox_page::transfer))
+        .get_async("/v1/inbox/conversations/:id/suggestions", route!(suggest::suggestions))
+        .get_async("/v1/inbox/kpis", route!(kpi::kpis))
+        .get_async("/v1/inbox/kpis.csv", route!(kpi::kpis_csv))
 }
 
 #[event(fetch)]
@@ -85,6 +98,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
     }
     if let Ok(db) = store::db(&env) {
         if let Err(e) = store::ensure_schema(&db).await {
+            return Ok(cors::apply(e.into_response(), Some(&cfg), origin.as_deref(), false));
+        }
+        if let Err(e) = inbox_page::ensure_schema(&db).await {
             return Ok(cors::apply(e.into_response(), Some(&cfg), origin.as_deref(), false));
         }
     }

@@ -127,7 +127,7 @@ fn luhn_valid(digits: &[u32]) -> bool {
         .enumerate()
         .map(|(k, &d)| if k % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A run of digit groups starting at `i`, joined by single separators from `seps`.

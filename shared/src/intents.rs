@@ -25,10 +25,16 @@ pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32)
     let mut hits: Vec<IntentHit> = Vec::new();
     for m in matches {
         let PhraseKind::Intent(intent) = m.phrase.kind else { continue };
-        // a one-word intent inside a longer tone phrase ("sick of", "ziek van") does not count
-        if m.start == m.end
-            && matches.iter().any(|o| !matches!(o.phrase.kind, PhraseKind::Intent(_)) && o.len() > 1 && o.start <= m.start && m.end <= o.end)
-        {
+        // an intent whose words run on into a longer tone phrase means something else:
+        // "sick" / "I'm sick" in "I'm sick of this", "ziek" in "ziek van jullie"
+        let overridden = matches.iter().any(|o| {
+            !matches!(o.phrase.kind, PhraseKind::Intent(_))
+                && o.len() > 1
+                && o.start <= m.end
+                && m.start <= o.end
+                && (o.end > m.end || (o.start <= m.start && m.start == m.end))
+        });
+        if overridden {
             continue;
         }
         let mut conf = m.phrase.weight as f32 / 100.0;

@@ -291,3 +291,129 @@ pub struct EventReceipt {
     /// True when this event id was received before and the repeat was ignored.
     pub duplicate: bool,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Agent inbox page: suggestions, specialist handoff, KPIs (appended by the inbox; v1).
+// ---------------------------------------------------------------------------------------------
+
+/// GET /v1/inbox/me — who the edge thinks the caller is, and how they signed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentIdentity {
+    /// The agent's name or e-mail (from Cloudflare Access), if the edge knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// `token` or `cloudflare_access`.
+    pub mode: String,
+    /// The sites this agent may see (all configured sites unless restricted).
+    pub sites: Vec<String>,
+}
+
+/// POST /v1/inbox/conversations/{id}/transfer — hand to a specialist with a note for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub agent: String,
+    pub note: String,
+}
+
+/// A knowledge-base article that matches the conversation, with why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedArticle {
+    pub article_id: String,
+    pub question: String,
+    pub answer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    pub confidence: f32,
+}
+
+/// A reply the agent may edit and send; nothing is sent on their behalf.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedReply {
+    pub text: String,
+    /// Why this reply: the signals and catalogue entries it was built from.
+    pub reasons: Vec<String>,
+    /// The article its next step comes from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+}
+
+/// GET /v1/inbox/conversations/{id}/suggestions[?q=draft]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestions {
+    pub lang: Lang,
+    pub formal: bool,
+    /// The text the articles were searched with.
+    pub query: String,
+    pub articles: Vec<SuggestedArticle>,
+    pub replies: Vec<SuggestedReply>,
+}
+
+/// KPIs of one period (a day, a week, or the whole range). Rates in [0, 1], times in ms,
+/// `None` when nothing was measured.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KpiRow {
+    /// First day of the period (UTC, YYYY-MM-DD); the range start for the total.
+    pub start: String,
+    /// Conversations started in the period in which the customer wrote at least once.
+    pub conversations: u32,
+    /// Never handed to a person.
+    pub self_service: u32,
+    pub self_service_share: Option<f64>,
+    /// Self-service, or handed to a person once and resolved without a transfer or re-opening.
+    pub first_contact_resolved: u32,
+    pub first_contact_resolution: Option<f64>,
+    /// Conversations handed to a person at least once.
+    pub escalated: u32,
+    /// Escalated conversations resolved by a person.
+    pub resolved: u32,
+    /// Handoffs: escalations plus transfers to a specialist.
+    pub handoffs: u32,
+    pub csat_mean: Option<f64>,
+    /// Answers with 1, 2, 3, 4, 5 stars.
+    pub csat_distribution: [u32; 5],
+    /// Promoters (9–10) minus detractors (0–6), in percent of the answers (−100..100).
+    pub nps: Option<f64>,
+    pub nps_answers: u32,
+    /// Mean over escalated conversations of the mean customer valence up to the escalation.
+    pub sentiment_before: Option<f64>,
+    /// The same after the escalation.
+    pub sentiment_after: Option<f64>,
+    /// Per-conversation means in five bins: [-1,-0.6), [-0.6,-0.2), [-0.2,0.2], (0.2,0.6], (0.6,1].
+    pub sentiment_before_distribution: [u32; 5],
+    pub sentiment_after_distribution: [u32; 5],
+    pub first_reply_mean_ms: Option<f64>,
+    pub first_reply_median_ms: Option<f64>,
+    pub resolution_mean_ms: Option<f64>,
+    pub resolution_median_ms: Option<f64>,
+}
+
+/// GET /v1/inbox/kpis?site=&from=&to=&bucket=day|week
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiReport {
+    pub site: String,
+    /// Milliseconds since the Unix epoch; `to` is exclusive.
+    pub from: i64,
+    pub to: i64,
+    /// `day` or `week` (ISO weeks, starting Monday, UTC).
+    pub bucket: String,
+    pub total: KpiRow,
+    pub buckets: Vec<KpiRow>,
+}
+
+/// One webhook delivery that used up every attempt (GET /v1/inbox/dead-letters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub event_id: String,
+    pub url: String,
+    pub attempts: u32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    pub at: i64,
+}
+
+/// GET /v1/inbox/dead-letters
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetterList {
+    pub dead_letters: Vec<DeadLetter>,
+}

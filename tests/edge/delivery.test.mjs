@@ -11,11 +11,13 @@ const SECRET = 'whsec_' + Buffer.from('tandem-test-secret-0123456789abcdef').toS
 
 let w;
 let rx;
+let slack;
 before(async () => {
   rx = await startReceiver({ secret: SECRET });
+  slack = await startReceiver({});
   w = await startWorker({
     vars: {
-      WEBHOOKS: [{ url: rx.url, secret: SECRET, kind: 'standard' }],
+      WEBHOOKS: [{ url: rx.url, secret: SECRET, kind: 'standard' }, { url: slack.url, kind: 'slack' }],
       DELIVERY_BACKOFF_MS: '100',
       DELIVERY_MAX_ATTEMPTS: '12',
       RATE_CONVERSATION_PER_MIN: '1000',
@@ -25,6 +27,7 @@ before(async () => {
 after(async () => {
   await w?.stop();
   await rx?.close();
+  await slack?.close();
 });
 
 /** Drives the outbox (cron handler) until `fn` holds. */
@@ -47,6 +50,10 @@ describe('delivery', () => {
     assert.deepEqual(ev.summary, ['Ik wil graag mijn geld terug voor bestelling 5531.']);
     assert.equal(ev.link, `/v1/inbox/conversations/${c.id}`);
     assert.equal(rx.invalid.length, 0, 'every signature verified');
+    // The Slack-style webhook got one readable text block for the same event id.
+    const s = await deliveredWhen(() => slack.events.get(ev.id), 'the slack delivery');
+    assert.match(s.text, new RegExp(c.id));
+    assert.match(s.text, /Ik wil graag mijn geld terug/);
     // The verifier itself rejects a tampered body.
     const ts = String(Math.floor(Date.now() / 1000));
     assert.equal(verifySignature({ secret: SECRET, headers: { 'webhook-id': 'x', 'webhook-timestamp': ts, 'webhook-signature': 'v1,AAAA' }, body: '{}' }), false);
@@ -115,6 +122,32 @@ describe('delivery', () => {
     assert.equal(ok.body.message.seq, 1);
     await handoff(w, c);
     await deliveredWhen(() => [...rx.events.values()].some((e) => e.conversation_id === c.id), 'the C13 escalation');
+  });
+});
+
+describe('dead letters', () => {
+  test('after the last attempt a delivery becomes a dead letter; the inbox still has the escalation', async () => {
+    const closed = await startReceiver({ mode: 'down' });
+    const w3 = await startWorker({
+      vars: { WEBHOOKS: [{ url: closed.url, secret: SECRET }], DELIVERY_MAX_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50' },
+    });
+    try {
+      const c = await start(w3);
+      await handoff(w3, c);
+      const dead = await until(async () => {
+        await w3.scheduled();
+        const r = await api(w3, 'GET', '/v1/inbox/dead-letters', { token: 'demo-agent-token' });
+        return r.body.dead_letters.find((d) => d.url === closed.url);
+      }, { timeoutMs: 30_000, intervalMs: 150, what: 'a dead letter' });
+      assert.equal(dead.attempts, 2);
+      assert.match(dead.event_id, /^evt_/);
+      assert.ok(dead.last_error);
+      const list = await api(w3, 'GET', '/v1/inbox/conversations', { token: 'demo-agent-token' });
+      assert.ok(list.body.items.some((i) => i.conversation_id === c.id));
+    } finally {
+      await w3.stop();
+      await closed.close();
+    }
   });
 });
 

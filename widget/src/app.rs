@@ -122,15 +122,17 @@ fn Log() -> impl IntoView {
     let greeting = ctx.cfg.persona.greeting.clone().unwrap_or_else(|| ctx.cat.t("greeting"));
     let bot_label = ctx.cat.tf("bot_label", &[("name", &ctx.cfg.persona.name)]);
     view! {
-        <ol class="log" role="log" aria-live="polite" aria-relevant="additions" data-testid="log">
-            <li class="msg bot greeting" data-author="bot" dir="auto">
-                <span class="label">{bot_label}</span>
-                <p class="text">{greeting}</p>
-            </li>
-            <For each=move || session.with(|s| s.entries.clone()) key=|e| e.client_id.clone() let:entry>
-                <Message entry=entry/>
-            </For>
-        </ol>
+        <div class="log" role="log" aria-live="polite" aria-relevant="additions" data-testid="log">
+            <ol class="messages">
+                <li class="msg bot greeting" data-author="bot">
+                    <span class="label">{bot_label}</span>
+                    <p class="text" dir="auto">{greeting}</p>
+                </li>
+                <For each=move || session.with(|s| s.entries.clone()) key=|e| e.client_id.clone() let:entry>
+                    <Message entry=entry/>
+                </For>
+            </ol>
+        </div>
     }
 }
 
@@ -170,9 +172,9 @@ fn Message(
     });
     let class = if entry.kind == Kind::Notice { "msg notice".to_string() } else { format!("msg {author}") };
     view! {
-        <li class=class data-testid="msg" data-author=author dir="auto" class:pending=pending>
+        <li class=class data-testid="msg" data-author=author class:pending=pending>
             {(!label.is_empty()).then(|| view! { <span class="label">{label}</span> })}
-            <p class="text">{body}</p>
+            <p class="text" dir="auto">{body}</p>
             {source}
             {offer}
         </li>

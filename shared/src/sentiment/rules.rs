@@ -176,7 +176,7 @@ fn word_valence(s: &Scoring<'_, '_>, t: &Token) -> Option<(f32, &'static str)> {
             }
         }
     }
-    if s.det.lang == Lang::Nl || s.det.mixed {
+    if s.det.lang != Lang::En || s.det.mixed {
         return compound_valence(p.stem(t, Lang::Nl));
     }
     None

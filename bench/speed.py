@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Engine speed: Tandem (native and wasm) vs vaderSentiment, npm `sentiment`, `wink-sentiment`.
+
+Every engine analyses the same corpus, bench/corpus.txt (~2,000 messages):
+* Tandem native: criterion's estimate for `analyze/corpus` (shared/benches/analyze.rs,
+  run by scripts/bench.sh just before this script), plus `tandem analyze` end to end
+  (process start, JSON in and out) for reference;
+* vaderSentiment 3.3.2: `polarity_scores` in this Python process;
+* Tandem compiled to wasm32 + wasm-bindgen (bench/engine-wasm), npm `sentiment` and
+  `wink-sentiment`: bench/speed.mjs, all in one Node process.
+
+usage: bench/speed.py [--pkg DIR] [--md BENCHMARKS.md]   (run with the bench venv)
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+from common import ROOT, machine, md_table, rustc_version, splice, stamp
+
+CORPUS = os.path.join(ROOT, "bench", "corpus.txt")
+CRITERION = os.path.join(ROOT, "target", "criterion")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+
+# Targets from the product plan.
+TARGET_NATIVE_VS_VADER = 100.0
+TARGET_WASM_VS_SENTIMENT = 3.0
+TARGET_1MB_VS_1KB = 1000.0
+
+
+def criterion_ns(group, name):
+    p = os.path.join(CRITERION, group, name, "new", "estimates.json")
+    try:
+        with open(p, encoding="utf-8") as f:
+            e = json.load(f)
+    except OSError:
+        sys.exit(f"no criterion estimate at {p}: run `cargo bench -p tandem-shared --bench analyze` first")
+    return e["mean"]["point_estimate"], e["mean"]["confidence_interval"]
+
+
+def vader_speed(msgs):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    sia = SentimentIntensityAnalyzer()
+    for m in msgs[:200]:
+        sia.polarity_scores(m)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < SECONDS:
+        for m in msgs:
+            sia.polarity_scores(m)
+        n += len(msgs)
+    return n / (time.perf_counter() - t0)
+
+
+def cli_speed(msgs, binary, repeat=5):
+    inp = ("\n".join(msgs) + "\n").encode() * repeat
+    t0 = time.perf_counter()
+    subprocess.run([binary, "analyze"], input=inp, stdout=subprocess.DEVNULL, check=True)
+    return len(msgs) * repeat / (time.perf_counter() - t0)
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pkg", default=os.path.join(ROOT, "target", "bench", "engine-wasm-pkg"))
+    ap.add_argument("--tandem", default=os.path.join(ROOT, "target", "release", "tandem"))
+    ap.add_argument("--md", help="write the '## Engine speed' section into this markdown file")
+    args = ap.parse_args()
+
+    with open(CORPUS, encoding="utf-8") as f:
+        msgs = [l for l in f.read().split("\n") if l.strip()]
+    corpus_bytes = sum(len(m.encode()) for m in msgs)
+
+    corpus_ns, _ = criterion_ns("analyze", "corpus")
+    native = len(msgs) / (corpus_ns / 1e9)
+    sizes = {k: criterion_ns("message_size", k)[0] for k in ["1KB", "16KiB", "1MB"]}
+    faq_build = criterion_ns("faq", "build_index")[0]
+    faq_answer = criterion_ns("faq", "answer_eval_queries")[0]
+    with open(os.path.join(ROOT, "kb", "eval.tsv"), encoding="utf-8") as f:
+        n_queries = sum(1 for l in f if l.strip() and not l.startswith("#"))
+
+    print("vaderSentiment …", file=sys.stderr)
+    vader = vader_speed(msgs)
+    print("tandem analyze (CLI) …", file=sys.stderr)
+    cli = cli_speed(msgs, args.tandem)
+    print("Node: Tandem wasm, sentiment, wink-sentiment …", file=sys.stderr)
+    node = json.loads(subprocess.run(["node", os.path.join(ROOT, "bench", "speed.mjs"), CORPUS, args.pkg],
+                                     capture_output=True, text=True, check=True).stdout)
+    wasm, wasm_v = node["tandem_wasm_analyze"]["per_second"], node["tandem_wasm_valence"]["per_second"]
+    sent, wink = node["sentiment"]["per_second"], node["wink_sentiment"]["per_second"]
+
+    def verdict(ok):
+        return "met" if ok else "**not met**"
+
+    r_native = native / vader
+    r_wasm = wasm / sent
+    r_size = sizes["1MB"] / sizes["1KB"]
+    throughput = md_table(
+        ["engine", "runtime", "messages/s", "µs/message", "vs vaderSentiment", "vs npm sentiment"],
+        [[n, rt, fmt_rate(x), f"{1e6 / x:.1f}", f"{x / vader:.1f}×", f"{x / sent:.2f}×"] for n, rt, x in [
+            ("Tandem `analyze`", f"native, criterion ({rustc_version().split(' (')[0]})", native),
+            ("Tandem `tandem analyze` CLI", "native, process + JSON in/out", cli),
+            ("Tandem `analyze` → JS object", f"wasm32 in Node {node['node']}", wasm),
+            ("Tandem `valence` only", f"wasm32 in Node {node['node']}", wasm_v),
+            ("vaderSentiment 3.3.2", f"CPython {sys.version.split()[0]}", vader),
+            ("npm sentiment 5.0.2", f"Node {node['node']}", sent),
+            ("wink-sentiment 5.0.2", f"Node {node['node']}", wink),
+        ]])
+    targets = md_table(["target", "measured", "verdict"], [
+        [f"native ≥ {TARGET_NATIVE_VS_VADER:.0f}× vaderSentiment", f"{r_native:.1f}×",
+         verdict(r_native >= TARGET_NATIVE_VS_VADER)],
+        [f"wasm in Node ≥ {TARGET_WASM_VS_SENTIMENT:.0f}× npm sentiment", f"{r_wasm:.2f}× "
+         f"(vs wink-sentiment {wasm / wink:.2f}×)", verdict(r_wasm >= TARGET_WASM_VS_SENTIMENT)],
+        [f"1 MB message ≤ {TARGET_1MB_VS_1KB:,.0f}× a 1 KB one", f"{r_size:.1f}×",
+         verdict(r_size <= TARGET_1MB_VS_1KB)],
+    ])
+    size_rows = md_table(["message", "time", "MB/s"], [
+        [k, f"{ns / 1e3:,.1f} µs", f"{b / (ns / 1e9) / 1e6:.1f}"]
+        for (k, ns), b in zip(sizes.items(), [1_000, 16 * 1024, 1_000_000])])
+    faq_rows = md_table(["FAQ (kb/demo-shop.json)", "time"], [
+        ["build the index", f"{faq_build / 1e3:,.0f} µs"],
+        [f"answer one query ({n_queries} kb/eval.tsv queries, nl + en)", f"{faq_answer / n_queries / 1e3:,.1f} µs"],
+    ])
+    print(throughput, targets, size_rows, faq_rows, sep="\n\n")
+
+    if args.md:
+        body = f"""Measured {stamp()} on {machine()}.
+Reproduce: `scripts/bench.sh speed` (or `scripts/bench.sh` for quality and speed).
+Corpus: `bench/corpus.txt`, {len(msgs):,} messages ({corpus_bytes / len(msgs):.0f} bytes on
+average, 1 to 1,300 bytes): Dutch and English customer-service messages, tweets,
+product and movie review sentences and multi-sentence reviews (sources in
+bench/README.md). Every engine analyses the whole corpus, warmed up, for a few seconds.
+Tandem is built with the workspace release profile (`opt-level = "z"`, LTO) — the
+size-first profile that ships; the wasm is not run through wasm-opt.
+
+{throughput}
+
+Targets:
+
+{targets}
+
+Time against message length (criterion `message_size/*`). `analyze` reads at most the
+first 16 KiB of a message (`text::MAX_ANALYSED_BYTES`, the rest is cut off and recorded
+as `truncated` evidence), so a 1 MB message costs a 16 KiB one plus the scan for the cut;
+up to 16 KiB the time grows linearly with the length:
+
+{size_rows}
+
+{faq_rows}
+"""
+        splice(args.md, "Engine speed", body)
+        print(f"wrote '## Engine speed' into {args.md}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

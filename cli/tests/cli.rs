@@ -1,0 +1,77 @@
+//! The `tandem` binary end to end: output shape, errors as one line + non-zero exit.
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tandem");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn analyze_plain_and_json_lines() {
+    let (code, out, _) = run(&["analyze"], "dit is waardeloos\n{\"text\": \"great, thanks!\", \"lang\": \"en\"}\n".as_bytes());
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["lang"], "nl");
+    assert!(lines[0]["valence"].as_f64().unwrap_or(0.0) < 0.0);
+    assert!(lines[1]["valence"].as_f64().unwrap_or(0.0) > 0.0);
+    for key in ["mixed", "tone", "intents", "evidence"] {
+        assert!(lines[0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn conversation_mode_prints_a_decision_per_turn() {
+    let (code, out, err) = run(&["analyze", "--conversation"], b"waar is mijn pakket?\nmag ik een medewerker spreken\n");
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l.get("decision").is_some()));
+}
+
+#[test]
+fn invalid_utf8_is_one_line_error() {
+    let (code, _, err) = run(&["analyze"], b"ok\n\xff\xfe\n");
+    assert_ne!(code, 0);
+    assert!(err.contains("line 2") && err.contains("UTF-8"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1);
+}
+
+#[test]
+fn malformed_json_names_the_line() {
+    let (code, _, err) = run(&["analyze"], b"hallo\n{\"text\": \n");
+    assert_ne!(code, 0);
+    assert!(err.contains("line 2") && err.contains("JSON"), "{err}");
+}
+
+#[test]
+fn unknown_command_is_usage_error() {
+    let (code, _, err) = run(&["frobnicate"], b"");
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"));
+}
+
+#[test]
+fn eval_tsv_reports_metrics() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/eval/nl_customer_service.tsv");
+    let (code, out, err) = run(&["eval", "--tsv", path], b"");
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert!(v["accuracy"].as_f64().unwrap_or(0.0) > 0.8, "{v}");
+}
+
+#[test]
+fn eval_missing_file_is_clear_error() {
+    let (code, _, err) = run(&["eval", "--uci", "/nonexistent.json"], b"");
+    assert_ne!(code, 0);
+    assert!(err.contains("/nonexistent.json"));
+}
