@@ -34,7 +34,7 @@ step "build the edge worker (worker-build --release)" "$DIST/logs/edge.log" \
   env -C "$ROOT/edge" worker-build --release
 }
 build_cli() {
-step "build the CLI" "$DIST/logs/cli.log" cargo build --release -p tandem-cli
+step "build the CLI" "$DIST/logs/cli.log" cargo build --profile fast -p tandem-cli
 }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(widget edge cli)

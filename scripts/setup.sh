@@ -35,12 +35,13 @@ apt_install chromium chromium-driver brotli
 
 # ---------------------------------------------------------------- Rust with a wasm32 std
 # The normal route first: rustup with the wasm32 target (a user's machine with internet).
+# TANDEM_RUST_ROUTE=debian forces the fallback (to test it on a machine where rustup works).
 RUST_ROUTE=""
 wasm_std_present() { # $1 = rustc
   local dir; dir=$("$1" --print target-libdir --target wasm32-unknown-unknown 2>/dev/null) || return 1
   ls "$dir"/libstd-*.rlib >/dev/null 2>&1
 }
-if have_cmd rustup && have_cmd rustc; then
+if [ "${TANDEM_RUST_ROUTE:-}" != debian ] && have_cmd rustup && have_cmd rustc; then
   if wasm_std_present rustc; then
     RUST_ROUTE=rustup
   elif timeout 60 rustup target add wasm32-unknown-unknown >"$CACHE/logs/rustup-target.log" 2>&1 && wasm_std_present rustc; then
