@@ -18,18 +18,24 @@ const tandem = require(path.resolve(pkgDir, 'tandem_engine_wasm.js'));
 const msgs = readFileSync(corpusPath, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 
-// Warm up (JIT, wasm tier-up) for ~0.5 s, then run whole passes over the corpus for
-// SECONDS and report messages per second; the checksum keeps the work observable.
+// Warm up (JIT, wasm tier-up) for ~0.5 s, then time whole passes over the corpus for
+// SECONDS. The machine is shared, so both the fastest pass (closest to the engine's own
+// speed) and the median pass are reported; the checksum keeps the work observable.
 function measure(fn) {
   let sink = 0;
   const pass = () => { for (const m of msgs) sink += fn(m); };
   const warmEnd = performance.now() + 500;
   while (performance.now() < warmEnd) pass();
-  let n = 0;
+  const times = [];
   const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < SECONDS * 1000) { pass(); n += msgs.length; t = performance.now(); }
-  return { messages: n, seconds: (t - t0) / 1000, per_second: n / ((t - t0) / 1000), checksum: sink };
+  while (performance.now() - t0 < SECONDS * 1000) {
+    const a = performance.now();
+    pass();
+    times.push((performance.now() - a) / 1000);
+  }
+  times.sort((x, y) => x - y);
+  const median = times[Math.floor(times.length / 2)];
+  return { passes: times.length, best_per_second: msgs.length / times[0], median_per_second: msgs.length / median, checksum: sink };
 }
 
 const sentiment = new Sentiment();

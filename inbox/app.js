@@ -182,8 +182,13 @@ const ago = (ms) => {
   return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 };
 
-function renderQueues() {
+let queueKey = '';
+/** Re-renders the queues only when something visible changed (1,000 rows cost ~10 ms). */
+function renderQueues(force = false) {
   const now = Date.now();
+  const key = `${state.site}|${Math.floor(now / 15000)}|` + state.items.map((i) => `${i.conversation_id}:${i.status}:${i.tier}:${i.agent}`).join(',');
+  if (key === queueKey && !force) return;
+  queueKey = key;
   const waiting = state.items.filter((i) => i.status === 'waiting');
   for (const tier of ['specialist', 'agent']) {
     const items = state.items.filter((i) => i.tier === tier);
@@ -214,7 +219,8 @@ async function openConversation(id) {
   const d = $('detail');
   d.hidden = false;
   d.replaceChildren(h('p', { class: 'hint' }, 'Loading…'));
-  renderQueues();
+  for (const b of document.querySelectorAll('[data-testid=queue-item][aria-current]')) b.removeAttribute('aria-current');
+  document.querySelector(`[data-testid=queue-item][data-id="${CSS.escape(id)}"]`)?.setAttribute('aria-current', 'true');
   await Promise.all([refreshDetail(true), loadSuggestions()]);
 }
 
@@ -335,12 +341,12 @@ function suggestionsView() {
   box.append(h('ul', {}, sg.replies.map((r, i) => h('li', { testid: 'suggested-reply' },
     h('p', { class: 'text' }, r.text),
     h('ul', { class: 'why', 'aria-label': 'Why this reply' }, r.reasons.map((x) => h('li', {}, x))),
-    h('button', { type: 'button', testid: 'use-reply', 'aria-label': `Use suggested reply ${i + 1}`, onclick: () => useText(r.text) }, 'Use this reply')))));
+    h('button', { type: 'button', testid: 'use-reply', 'aria-label': `Use this reply (suggestion ${i + 1})`, onclick: () => useText(r.text) }, 'Use this reply')))));
   box.append(h('h3', {}, 'Knowledge-base articles'));
   box.append(sg.articles.length ? h('ul', { testid: 'articles' }, sg.articles.map((a) => h('li', { testid: 'article', 'data-id': a.article_id },
     h('strong', {}, a.question), ` (${Math.round(a.confidence * 100)}% match)`,
     h('p', {}, a.answer),
-    h('button', { type: 'button', 'aria-label': `Insert the answer of “${a.question}”`, onclick: () => useText(a.answer, true) }, 'Insert answer'))))
+    h('button', { type: 'button', 'aria-label': `Insert answer: ${a.question}`, onclick: () => useText(a.answer, true) }, 'Insert answer'))))
     : h('p', { class: 'hint', testid: 'articles' }, 'No matching article.'));
   return box;
 }

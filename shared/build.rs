@@ -84,7 +84,7 @@ fn run() -> Res<()> {
             phrases.push(PhraseRow { lang: "en", kind: "Valence".into(), weight: scale(v), words, src: at(&vader, n, "") });
         } else if tok.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-') && tok.bytes().any(|b| b.is_ascii_lowercase()) {
             let f = fold::fold_str(tok);
-            if modifiers.contains_key(&f) {
+            if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str())) {
                 continue;
             }
             en_lex.add(f, v); // English keys are surface forms (VADER's own design)
@@ -119,7 +119,7 @@ fn run() -> Res<()> {
     }
     for (form, (sum, count)) in forms {
         let mean = sum / count as f32;
-        if mean.abs() < PATTERN_MIN_ABS || form.contains(' ') || modifiers.contains_key(&form) {
+        if mean.abs() < PATTERN_MIN_ABS || form.contains(' ') || modifiers.get(&form).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str())) {
             continue;
         }
         nl_lex.add(key(&nl, &form), mean * PATTERN_TO_VADER);
@@ -271,7 +271,9 @@ fn read_valences(file: &Path) -> Res<BTreeMap<String, i8>> {
     Ok(m)
 }
 
-const MODIFIER_KINDS: &[&str] = &["Negator", "Booster", "StrongBooster", "Damper", "Contrast", "Interjection", "Repeat"];
+const MODIFIER_KINDS: &[&str] = &["Negator", "Booster", "StrongBooster", "Damper", "Contrast", "Interjection", "Repeat", "Boundary", "Expect"];
+/// Modifier kinds that only mark a word for a rule; the word keeps its own valence.
+const MARKER_KINDS: &[&str] = &["Boundary", "Expect"];
 
 /// `lang<TAB>kind<TAB>word`.
 fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {

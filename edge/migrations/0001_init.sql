@@ -119,7 +119,7 @@ CREATE TABLE IF NOT EXISTS feedback (
   conversation_id TEXT NOT NULL,
   site TEXT NOT NULL,
   at INTEGER NOT NULL,
-  csat INTEGER NOT NULL,
+  csat INTEGER,
   nps INTEGER,
   comment TEXT
 );

@@ -121,7 +121,9 @@ pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     let app = rc.data.clone();
     let id = param(&rc, "id")?;
     let db = store::db(&rc.env)?;
-    let mut conv = store::auth_conv(&db, &id, bearer(&req)).await?;
+    if bearer(&req).is_none() {
+        return Err(EdgeError::Unauthorized);
+    }
     let body: PostMessageRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
     check_client_id("client_id", &body.client_id)?;
     check_text("text", &body.text)?;
@@ -132,9 +134,12 @@ pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
             return Err(EdgeError::BadRequest("`bot_reply.client_id` must differ from `client_id`".into()));
         }
     }
+    let (mut conv, seen) = store::auth_conv_dup(&db, &id, bearer(&req), &body.client_id).await?;
     // A retry of a stored message is answered from storage and does not count as traffic.
-    if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
-        return duplicate_response(conv.status, &row);
+    if seen {
+        if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
+            return duplicate_response(conv.status, &row);
+        }
     }
     ratelimit::check(
         &db,
@@ -486,7 +491,10 @@ pub async fn feedback(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     let db = store::db(&rc.env)?;
     let conv = store::auth_conv(&db, &id, bearer(&req)).await?;
     let body: FeedbackRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
-    if !(1..=5).contains(&body.csat) {
+    if body.csat.is_none() && body.nps.is_none() {
+        return Err(EdgeError::BadRequest("send `csat` (1..=5) or `nps` (0..=10)".into()));
+    }
+    if body.csat.is_some_and(|v| !(1..=5).contains(&v)) {
         return Err(EdgeError::BadRequest("`csat` must be 1..=5".into()));
     }
     if body.nps.is_some_and(|v| v > 10) {
@@ -503,7 +511,7 @@ pub async fn feedback(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
             s(&id),
             s(&conv.site),
             n(app.now),
-            n(body.csat as i64),
+            on(body.csat.map(|v| v as i64)),
             on(body.nps.map(|v| v as i64)),
             os(body.comment.as_deref()),
         ],

@@ -260,7 +260,8 @@ struct ConvRowLite {
 #[derive(Deserialize)]
 struct FeedbackRow {
     conversation_id: String,
-    csat: i64,
+    /// NULL when the customer answered only the NPS question.
+    csat: Option<i64>,
     nps: Option<i64>,
 }
 
@@ -316,7 +317,7 @@ async fn report(req: &Request, rc: &Ctx) -> EdgeResult<KpiReport> {
             f.resolutions.push(e.at);
         }
     }
-    // The last rating per conversation counts.
+    // The last answer per conversation counts, for CSAT and NPS separately.
     let ratings: Vec<FeedbackRow> = store::all(
         &db,
         &format!("SELECT x.conversation_id, x.csat, x.nps FROM feedback x {IN_RANGE} ORDER BY x.id"),
@@ -325,8 +326,12 @@ async fn report(req: &Request, rc: &Ctx) -> EdgeResult<KpiReport> {
     .await?;
     for r in ratings {
         if let Some(f) = facts.get_mut(&r.conversation_id) {
-            f.csat = u8::try_from(r.csat).ok();
-            f.nps = r.nps.and_then(|v| u8::try_from(v).ok());
+            if let Some(v) = r.csat.and_then(|v| u8::try_from(v).ok()) {
+                f.csat = Some(v);
+            }
+            if let Some(v) = r.nps.and_then(|v| u8::try_from(v).ok()) {
+                f.nps = Some(v);
+            }
         }
     }
     let facts: Vec<ConvFacts> = facts.into_values().collect();

@@ -161,6 +161,39 @@ pub async fn auth_conv(db: &D1Database, id: &str, token: Option<String>) -> Edge
     Ok(conv)
 }
 
+#[derive(Deserialize)]
+struct ConvDup {
+    #[serde(flatten)]
+    conv: ConvRow,
+    dup_seq: Option<u64>,
+}
+
+/// `auth_conv` plus whether `client_id` is already stored, in one round trip (the hot path of
+/// POST …/messages).
+pub async fn auth_conv_dup(
+    db: &D1Database,
+    id: &str,
+    token: Option<String>,
+    client_id: &str,
+) -> EdgeResult<(ConvRow, bool)> {
+    let token = token.ok_or(EdgeError::Unauthorized)?;
+    if id.len() > 80 {
+        return Err(EdgeError::NotFound);
+    }
+    let row: ConvDup = first(
+        db,
+        "SELECT c.*, m.seq AS dup_seq FROM conversations c \
+         LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = ? WHERE c.id = ?",
+        &[s(client_id), s(id)],
+    )
+    .await?
+    .ok_or(EdgeError::NotFound)?;
+    if !secret_eq(&sha256_hex(&token), &row.conv.token_hash) {
+        return Err(EdgeError::NotFound);
+    }
+    Ok((row.conv, row.dup_seq.is_some()))
+}
+
 pub async fn messages_after(db: &D1Database, id: &str, after: u64, limit: u32) -> EdgeResult<Vec<MessageRow>> {
     all(
         db,

@@ -60,10 +60,16 @@ fn bench_corpus(c: &mut Criterion) {
 fn bench_sizes(c: &mut Criterion) {
     let mut g = c.benchmark_group("message_size");
     g.sample_size(20);
-    for (name, bytes) in [("1KB", 1_000usize), ("16KiB", 16 * 1024), ("1MB", 1_000_000)] {
+    for (name, bytes) in [
+        ("1KB", 1_000usize),
+        ("16KiB", 16 * 1024),
+        ("1MB", 1_000_000),
+    ] {
         let m = message_of(bytes);
         g.throughput(Throughput::Bytes(m.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), &m, |b, m| b.iter(|| analyze(black_box(m))));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &m, |b, m| {
+            b.iter(|| analyze(black_box(m)))
+        });
     }
     g.finish();
 }
@@ -96,7 +102,9 @@ fn bench_faq(c: &mut Criterion) {
 
 fn config() -> Criterion {
     // Short runs: the machine has 2 cores shared with other work.
-    Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
 }
 
 criterion_group! { name = benches; config = config(); targets = bench_corpus, bench_sizes, bench_faq }

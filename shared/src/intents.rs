@@ -8,8 +8,12 @@ use crate::phrases::Match;
 use crate::text::Parsed;
 
 /// A negator just before the phrase ("I don't want to cancel", "geen klacht")
-/// multiplies the confidence by this: still reported, but below any threshold.
-pub const NEGATED_FACTOR: f32 = 0.3;
+/// multiplies the confidence by this: zero, the intent is not reported at all (a
+/// lowered confidence still counted for the human request, which ignores confidence).
+pub const NEGATED_FACTOR: f32 = 0.0;
+/// Negated ability is no negated intent: "I can't cancel my order", "ik kan het niet
+/// opzeggen", "het lukt niet om op te zeggen" still want the thing.
+const ABILITY: &[&str] = &["can't", "cant", "cannot", "couldn't", "couldnt", "unable", "kan", "kon", "lukt", "lukte", "krijg"];
 /// Words scanned back for such a negator.
 const NEGATION_SCOPE: usize = 4;
 /// A bare "agent" / "medewerker" / "human please" message is a request for a person.
@@ -18,6 +22,9 @@ const BARE_PERSON: &[&str] = &["agent", "human", "person", "operator", "represen
 const BARE_FILLER: &[&str] = &["a", "an", "please", "pls", "plz", "een", "graag", "aub", "ik", "wil", "i", "want", "need", "now", "nu", "echte", "real", "can", "mag", "spreak"];
 /// Strongly negative, frustrated messages are complaints even without the word.
 const TONE_COMPLAINT_CONFIDENCE: f32 = 0.6;
+/// The evidence of a complaint inferred from tone alone (no complaint words); the policy
+/// treats it as tone (an offer), not as a moment of truth.
+pub const TONE_COMPLAINT_EVIDENCE: &str = "strong negative tone";
 const TONE_COMPLAINT_VALENCE: f32 = -0.6;
 const TONE_COMPLAINT_FRUSTRATION: f32 = 0.5;
 
@@ -43,11 +50,13 @@ pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32)
             conf *= NEGATED_FACTOR;
             ev = format!("negated: {neg} … {ev}");
         }
-        add(&mut hits, intent, conf, ev);
+        if conf > 0.0 {
+            add(&mut hits, intent, conf, ev);
+        }
     }
     bare_request(p, &mut hits);
     if valence <= TONE_COMPLAINT_VALENCE && frustration >= TONE_COMPLAINT_FRUSTRATION {
-        add(&mut hits, Intent::Complaint, TONE_COMPLAINT_CONFIDENCE, "strong negative tone".to_string());
+        add(&mut hits, Intent::Complaint, TONE_COMPLAINT_CONFIDENCE, TONE_COMPLAINT_EVIDENCE.to_string());
     }
     hits.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.intent.cmp(&b.intent)));
     hits
@@ -67,13 +76,17 @@ fn add(hits: &mut Vec<IntentHit>, intent: Intent, conf: f32, ev: String) {
 
 fn negator_before<'a>(p: &Parsed<'a>, m: &Match) -> Option<&'a str> {
     let clause = p.tokens[m.start].clause;
-    (0..m.start)
+    let window: Vec<usize> = (0..m.start)
         .rev()
         .take_while(|&j| p.tokens[j].clause == clause)
         .filter(|&j| p.tokens[j].is_word())
         .take(NEGATION_SCOPE)
-        .find(|&j| MODIFIERS.get(p.norm(&p.tokens[j])) == Some(Modifier::Negator))
-        .map(|j| p.orig(&p.tokens[j]))
+        .collect();
+    let neg = window.iter().find(|&&j| MODIFIERS.get(p.norm(&p.tokens[j])) == Some(Modifier::Negator))?;
+    if window.iter().any(|&j| ABILITY.contains(&p.norm(&p.tokens[j]))) {
+        return None;
+    }
+    Some(p.orig(&p.tokens[*neg]))
 }
 
 fn bare_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {

@@ -62,6 +62,10 @@ pub enum Modifier {
     Contrast,
     Interjection,
     Repeat,
+    /// Starts a new clause for negation scope ("because", "omdat", "dat").
+    Boundary,
+    /// Neutral on its own, negative when negated: "doesn't work", "lukt niet".
+    Expect,
 }
 
 /// What a multi-word phrase signals.

@@ -6,7 +6,7 @@
 //! (binary search), so matching is linear in the number of tokens.
 
 use crate::lang::Lang;
-use crate::lexicon::{phrases_starting, Phrase};
+use crate::lexicon::{phrases_starting, Phrase, PhraseKind};
 use crate::text::{Kind, Parsed};
 
 /// Other words allowed between two phrase words.
@@ -61,6 +61,8 @@ pub fn find(p: &Parsed<'_>) -> Vec<Match> {
 
 fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
     let sentence = p.tokens[start].sentence;
+    // Sarcastic forms are fixed expressions: "just great", not "just a great movie".
+    let max_gap = if ph.kind == PhraseKind::Sarcasm { 0 } else { MAX_GAP };
     let mut j = start;
     for w in ph.words.iter().skip(1) {
         let mut skipped = 0;
@@ -74,7 +76,7 @@ fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
                 break;
             }
             skipped += 1;
-            if skipped > MAX_GAP {
+            if skipped > max_gap {
                 return None;
             }
             k += 1;

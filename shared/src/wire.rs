@@ -139,11 +139,12 @@ pub struct HealthResponse {
     pub policy_version: String,
 }
 
-/// POST /v1/conversations/{id}/feedback — CSAT 1..5, NPS 0..10.
+/// POST /v1/conversations/{id}/feedback — CSAT 1..5 and/or NPS 0..10 (at least one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackRequest {
-    pub csat: u8,
+    #[serde(default)]
+    pub csat: Option<u8>,
     #[serde(default)]
     pub nps: Option<u8>,
     #[serde(default)]

@@ -52,3 +52,27 @@ cases! {
     vulnerable_depressed: "I feel depressed" => [Intent(Vulnerable)],
     tone_complaint: "dit is echt schandalig en waardeloos!!!" => [Intent(Complaint)],
 }
+
+// more ways to ask for a person, close an account, hardship; negation and ability
+cases! {
+    human_someone_call: "can someone call me back tomorrow" => [Intent(HumanRequest)],
+    human_met_iemand_overleggen: "kan ik met iemand overleggen" => [Intent(HumanRequest)],
+    human_manager: "I want to speak to your manager" => [Intent(HumanRequest)],
+    human_negated: "I don't need to talk to a person" => [NoIntent(HumanRequest)],
+    cancellation_account_opheffen: "graag mijn account opheffen" => [Intent(Cancellation)],
+    cancellation_cant_cancel_still_wants: "I can't cancel my subscription" => [Intent(Cancellation)],
+    cancellation_kan_niet_opzeggen: "ik kan mijn abonnement niet opzeggen" => [Intent(Cancellation)],
+    cancellation_not_noise_cancelling: "do these have noise cancelling" => [NoIntent(Cancellation)],
+    refund_charged_twice: "you charged me twice" => [Intent(Refund)],
+    refund_return_question_is_routine: "hoe kan ik iets retourneren" => [NoIntent(Refund)],
+    vulnerable_lost_job: "I lost my job last week" => [Intent(Vulnerable)],
+    vulnerable_baan_kwijt: "ik ben mijn baan kwijt" => [Intent(Vulnerable)],
+}
+
+#[test]
+fn negated_intent_is_not_reported_at_all() {
+    let a = tandem_shared::analyze("I don't want to cancel");
+    assert!(!a.has_intent(Cancellation), "{a:?}");
+    let a = tandem_shared::analyze("geen klacht hoor");
+    assert!(!a.has_intent(Complaint), "{a:?}");
+}

@@ -188,6 +188,31 @@ fn rule_moments_of_truth_go_to_an_agent() {
 }
 
 #[test]
+fn rule_urgent_problem_offers_in_one_message() {
+    check(vec![
+        ("urgent and negative offers", vec![say("ik heb het morgen nodig en het is er niet").v(-0.4).urg(0.6)], &["offer_human/urgent_problem"]),
+        ("urgent but calm continues", vec![say("I need it tomorrow, can you deliver?").urg(0.6)], &["c"]),
+        ("negative but not urgent continues", vec![say("jammer").v(-0.3).urg(0.2)], &["c"]),
+    ]);
+}
+
+#[test]
+fn rule_tone_only_complaint_is_tone_not_a_moment_of_truth() {
+    check(vec![
+        (
+            "a complaint inferred from tone only offers once",
+            vec![say("wat een gedoe zeg").v(-0.7).f(0.9).intent(Intent::Complaint, 0.6, "strong negative tone")],
+            &["offer_human/frustration_spike"],
+        ),
+        (
+            "a complaint named in words escalates",
+            vec![say("ik wil een klacht indienen").v(-0.7).f(0.6).intent(Intent::Complaint, 0.9, "klacht")],
+            &["escalate_agent/moment_of_truth"],
+        ),
+    ]);
+}
+
+#[test]
 fn rule_frustration_has_hysteresis() {
     check(vec![
         ("one heated message only offers", vec![say("waardeloos!!").v(-0.3).f(0.75)], &["c"]),

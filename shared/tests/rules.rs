@@ -144,3 +144,60 @@ cases! {
 fn truncated_rule_fires_on_huge_input() {
     common::check(&"slecht ".repeat(10_000), &[Rule("truncated")]);
 }
+
+// wider negation scope, clause boundaries, expectation verbs, Dutch post-positive "niet"
+cases! {
+    negation_wide_scope: "I didn't think the instructions were helpful" => [Neg, Rule("negation")],
+    negation_stops_at_boundary: "I don't know if this is good" => [Pos, NoRule("negation")],
+    negated_expectation_wont_load: "the page won't load" => [Neg, Rule("negated_expectation")],
+    negated_expectation_not_fixed: "they still have not fixed the heater" => [Neg, Rule("negation")],
+    negated_expectation_alone_is_not_negative: "de app werkt op mijn telefoon" => [NonNeg, NoRule("negated_expectation")],
+    postpositive_lukt_niet: "betalen lukt niet" => [Neg, Rule("negated_expectation")],
+    postpositive_niet_ontvangen: "de bestelling heb ik nooit ontvangen" => [Neg, Rule("negated_expectation")],
+    postpositive_leuk_niet: "ik vind het leuk niet" => [Neg, Rule("negation")],
+    postpositive_bevalt_me_niet: "de jas bevalt me niet" => [Neg],
+    postpositive_not_across_dat: "blij dat ik niet hoef te wachten" => [Pos],
+    postpositive_prenegation_wins: "ik vind het niet leuk" => [Neg, Rule("negation")],
+}
+
+// Dutch compounds: a doubled letter at the seam is no compound
+cases! {
+    compound_not_rotterdam: "is er een winkel in rotterdam" => [NoRule("profanity"), Calm, Neutral],
+    compound_rotbedrijf: "wat een rotbedrijf" => [Neg, Rule("profanity")],
+}
+
+// sarcastic forms are contiguous
+cases! {
+    sarcasm_contiguous_only: "this is just a great movie" => [Pos, NoRule("sarcasm")],
+    sarcasm_just_great: "just great, late again" => [Neg, Rule("sarcasm")],
+}
+
+// deadlines raise urgency; one phrase counts once
+cases! {
+    deadline_need_tomorrow: "I need it tomorrow" => [Urgent, Rule("deadline")],
+    deadline_nodig_vrijdag: "ik heb het vrijdag echt nodig" => [Urgent, Rule("deadline")],
+    deadline_needs_both: "tomorrow is fine" => [NoRule("deadline")],
+    urgency_dringend_with_colon: "dringend: mijn bestelling" => [Urgent],
+    urgency_spoed_graag: "spoed graag" => [Urgent],
+    urgency_right_now: "fix it right now" => [Urgent],
+}
+
+#[test]
+fn urgency_phrase_in_both_languages_counts_once() {
+    let a = tandem_shared::analyze("urgent");
+    assert!((a.tone.urgency - 0.6).abs() < 0.01, "{a:?}");
+    let a = tandem_shared::analyze("I need this asap");
+    assert!((a.tone.urgency - 0.6).abs() < 0.01, "{a:?}");
+}
+
+// frustration calibration: calm stays calm, anger with a signal reaches the spike level
+#[test]
+fn frustration_calibration_keeps_order_and_range() {
+    use tandem_shared::sentiment::rules::calibrate_frustration as cal;
+    assert_eq!(cal(0.0), 0.0);
+    assert_eq!(cal(0.25), 0.25);
+    assert!(cal(0.62) >= 0.85);
+    assert_eq!(cal(5.0), 1.0);
+    assert_eq!(cal(f32::NAN), 0.0);
+    assert!(cal(0.4) > cal(0.35) && cal(0.35) > cal(0.3));
+}

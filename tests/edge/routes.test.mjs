@@ -123,7 +123,10 @@ describe('conversations', () => {
     const c = await start(w);
     const ok = await api(w, 'POST', `/v1/conversations/${c.id}/feedback`, { token: c.token, body: { csat: 5, nps: 9, comment: 'top' } });
     assert.equal(ok.status, 204);
+    const npsOnly = await api(w, 'POST', `/v1/conversations/${c.id}/feedback`, { token: c.token, body: { nps: 0 } });
+    assert.equal(npsOnly.status, 204);
     isError(await api(w, 'POST', `/v1/conversations/${c.id}/feedback`, { token: c.token, body: { csat: 7 } }), 400, 'bad_request');
+    isError(await api(w, 'POST', `/v1/conversations/${c.id}/feedback`, { token: c.token, body: {} }), 400, 'bad_request');
   });
 
   test('delete erases the conversation and keeps only a redacted decision stub', async () => {

@@ -3,6 +3,9 @@
 // idle), so the host page's load is not slowed. It defines no globals and adds no CSS,
 // listeners or storage to the host document.
 (() => {
+  // User Timing marks let the site (and our benchmark) see what the widget costs.
+  const mark = (n) => { try { performance.mark('tandem:' + n); } catch (e) { /* old browsers */ } };
+  mark('loader-start');
   const script = document.currentScript;
   if (!script) return;
   const base = new URL('.', script.src).href;
@@ -61,6 +64,7 @@
     root.appendChild(bubble);
     bubble.setAttribute('aria-label', config.lang === 'nl' ? 'Open de chat' : 'Open chat');
     document.body.appendChild(host);
+    mark('bubble');
     let loading = null;
     const load = (open) => {
       if (!loading) {

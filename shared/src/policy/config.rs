@@ -84,7 +84,8 @@ impl Default for PolicyConfig {
             frustration_spike: 0.85,
             uncertainty_offer: 0.55,
             uncertainty_escalate: 0.8,
-            urgency_offer: 0.7,
+            // One urgency phrase ("dringend", "asap", a deadline: "need it tomorrow") is 0.55-0.6.
+            urgency_offer: 0.55,
             // 0.1 keeps a streak alive through a 0.72 → 0.65 wobble, ends it at 0.55.
             release_margin: 0.1,
             // "One word does not flip it; two sustained do."

@@ -14,7 +14,8 @@
 //!   already escalated.
 //! - Legal threats and vulnerable customers go to a specialist at once; the other moments
 //!   of truth (complaint, cancellation, refund, complex order) go to an agent at once.
-//! - Tone needs to be sustained: one heated message can at most *offer* a person; only
+//! - Tone needs to be sustained: one heated message can at most *offer* a person (a
+//!   complaint the analyzer inferred from tone alone counts as tone); only
 //!   `sustain_turns` consecutive turns (or a falling trend) escalate, or a further
 //!   offer-level concern shortly after an offer (`concern_persists`).
 //! - One escalation per episode. After it every turn is `Continue` with rule

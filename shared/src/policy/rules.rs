@@ -117,7 +117,9 @@ fn moment_of_truth(c: &Ctx, out: &mut Vec<Finding>) {
     ];
     let mut parts = Vec::new();
     for (intent, name) in named {
-        if let Some(h) = c.hit(intent, c.cfg.intent_min_confidence) {
+        // A complaint inferred from tone alone is tone: one heated message only offers.
+        let hit = c.hit(intent, c.cfg.intent_min_confidence).filter(|h| !only_tone(h));
+        if let Some(h) = hit {
             parts.push(format!("{name} ({})", c.quote(h)));
         }
     }
@@ -125,6 +127,11 @@ fn moment_of_truth(c: &Ctx, out: &mut Vec<Finding>) {
         let reason = format!("Moment of truth for a person: {}", parts.join(", "));
         out.push(finding(Action::Escalate(Tier::Agent), "moment_of_truth", reason));
     }
+}
+
+/// The hit's only evidence is the analyzer's "strong negative tone" (no words named it).
+fn only_tone(h: &IntentHit) -> bool {
+    h.evidence.iter().all(|e| e == crate::intents::TONE_COMPLAINT_EVIDENCE)
 }
 
 fn frustration_sustained(c: &Ctx, out: &mut Vec<Finding>) {
@@ -223,6 +230,10 @@ fn urgent(c: &Ctx, out: &mut Vec<Finding>) {
     if n >= c.cfg.sustain_turns.max(1) {
         let reason = format!("Urgency {:.2} at or above {:.2} for {n} turns", c.s.urgency, c.cfg.urgency_offer);
         out.push(finding(Action::OfferHuman, "urgent", reason));
+    } else if c.s.urgency >= c.cfg.urgency_offer && c.s.valence < 0.0 {
+        // A deadline and a problem in one message ("I need it tomorrow and it hasn't shipped").
+        let reason = format!("Urgent ({:.2}) and something is wrong (valence {:.2})", c.s.urgency, c.s.valence);
+        out.push(finding(Action::OfferHuman, "urgent_problem", reason));
     }
 }
 

@@ -76,7 +76,7 @@ pub fn analyze(text: &str) -> Analysis {
         mixed,
         valence,
         tone: Tone {
-            frustration: s.frustration.clamp(0.0, 1.0),
+            frustration: rules::calibrate_frustration(s.frustration),
             uncertainty: s.uncertainty.clamp(0.0, 1.0),
             urgency: s.urgency.clamp(0.0, 1.0),
         },

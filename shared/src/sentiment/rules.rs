@@ -20,6 +20,7 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     contrast_rule,
     question_rule,
     shouting_rule,
+    deadline_rule,
 ];
 
 /// VADER `B_INCR` / `B_DECR`: a booster/damper adds/removes this much valence.
@@ -32,6 +33,15 @@ pub const C_INCR: f32 = 0.733;
 pub const N_SCALAR: f32 = -0.74;
 /// VADER scans this many words back for negators and boosters.
 pub const SCOPE: usize = 3;
+/// Negators reach this many words back (VADER: 3), within the clause: "didn't
+/// think the instructions were helpful". Own choice, tuned on the even half of the
+/// UCI and VADER English sets.
+pub const NEG_SCOPE: usize = 5;
+/// A negated expectation verb ("doesn't work", "lukt niet"): own choice, a bit
+/// milder than the phrase "werkt niet" (-2.0).
+pub const EXPECT_NEGATED: f32 = -1.6;
+/// Dutch negators that also follow the word they negate ("het werkt niet").
+const POSTPOSITIVE_NL: &[&str] = &["niet"];
 /// VADER's booster decay with distance (1st, 2nd, 3rd word back).
 pub const DECAY: [f32; 3] = [1.0, 0.95, 0.9];
 /// Elongated sentiment words ("goooood") gain this much: own choice, ≈ one booster.
@@ -53,12 +63,23 @@ pub const FRUST_CAPS: f32 = 0.15;
 pub const FRUST_SHOUTING: f32 = 0.3;
 pub const FRUST_EXCL: f32 = 0.1;
 pub const FRUST_ANGRY_EMOJI: f32 = 0.3;
+/// Frustration calibration (`calibrate_frustration`): own choice, tuned on the first,
+/// third, … rows of `escalation_messages.tsv`, checked on the others.
+pub const FRUST_KNEE: f32 = 0.3;
+pub const FRUST_SLOPE: f32 = 1.8;
 /// Emoji at or below this valence count as anger (😡 🤬 😠).
 pub const ANGRY_EMOJI: f32 = -2.4;
 /// Negative valence → frustration: frustration += -valence × this.
 pub const NEG_TO_FRUSTRATION: f32 = 0.55;
 /// Tone phrases count this fraction when the message is not negative ("again?").
 pub const NONNEG_TONE_FACTOR: f32 = 0.5;
+/// A deadline ("need it tomorrow"): about one urgency phrase (own choice).
+pub const DEADLINE_URGENCY: f32 = 0.55;
+const DEADLINE_NEED: &[&str] = &["need", "needed", "nodig"];
+const DEADLINE_DAY: &[&str] = &[
+    "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend",
+    "vandaag", "vanavond", "morgen", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+];
 /// Question marks → uncertainty: one, two, three or more.
 pub const QUESTION_UNCERTAINTY: [f32; 3] = [0.15, 0.3, 0.5];
 /// Curse prefixes of Dutch compounds ("kutservice", "rotbedrijf").
@@ -92,9 +113,14 @@ fn scope_before<'s>(s: &'s Scoring<'_, '_>, i: usize) -> impl Iterator<Item = (u
 /// Phrases: valence/sarcasm phrases replace their words' valence; tone phrases add tone.
 pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
     let matches = std::mem::take(&mut s.matches);
+    let tone_kept = strongest_tone_matches(&matches);
     let negative_text = matches.iter().any(|m| m.phrase.weight < 0 && matches!(m.phrase.kind, PhraseKind::Valence | PhraseKind::Sarcasm));
-    for m in &matches {
+    for (n, m) in matches.iter().enumerate() {
         let w = m.phrase.weight as f32;
+        let is_tone = matches!(m.phrase.kind, PhraseKind::Frustration | PhraseKind::Uncertainty | PhraseKind::Urgency);
+        if is_tone && !tone_kept[n] {
+            continue; // the same words already gave this signal ("urgent" in nl and en)
+        }
         match m.phrase.kind {
             PhraseKind::Valence | PhraseKind::Sarcasm => {
                 if (m.start..=m.end).any(|k| s.covered[k]) {
@@ -131,6 +157,29 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
         }
     }
     s.matches = matches;
+}
+
+/// No phrase match spans more tokens than this (words plus `phrases::MAX_GAP` gaps).
+const MAX_PHRASE_SPAN: usize = 32;
+
+/// Per match: whether it is the strongest tone phrase of its kind over its words.
+/// Overlapping phrases of one kind ("asap" listed in both languages, "vandaag nog" inside
+/// "vandaag nog nodig") give the signal once, at the strongest weight.
+fn strongest_tone_matches(matches: &[crate::phrases::Match]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..matches.len()).collect();
+    order.sort_by(|&a, &b| matches[b].phrase.weight.cmp(&matches[a].phrase.weight).then(a.cmp(&b)));
+    let mut kept = vec![false; matches.len()];
+    for &a in &order {
+        let m = &matches[a];
+        // matches are in token order and a phrase spans few tokens: only near ones can overlap
+        let lo = matches.partition_point(|o| o.start + MAX_PHRASE_SPAN < m.start);
+        let hi = matches.partition_point(|o| o.start <= m.end);
+        let clash = (lo..hi).any(|b| {
+            kept[b] && matches[b].phrase.kind == m.phrase.kind && matches[b].start <= m.end && m.start <= matches[b].end
+        });
+        kept[a] = !clash;
+    }
+    kept
 }
 
 /// Valence of one word token: profanity, lexicon (detected language first),
@@ -189,7 +238,10 @@ fn compound_valence(stem: &str) -> Option<(f32, &'static str)> {
         return None;
     }
     for pre in CURSE_PREFIXES {
-        if stem.len() >= pre.len() + 3 && stem.starts_with(pre) {
+        // "rot|terdam": Dutch compounds do not double the letter at the seam, so a head
+        // starting with the prefix's last letter means this is not a compound.
+        let doubled = stem.as_bytes().get(pre.len()) == pre.as_bytes().last();
+        if stem.len() >= pre.len() + 3 && stem.starts_with(pre) && !doubled {
             return Some((CURSE_PREFIX_VALENCE, "profanity"));
         }
     }
@@ -332,22 +384,92 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
     }
 }
 
-/// A negator up to three words back in the same clause flips and dampens
-/// ("not bad", "niet slecht", "geen probleem", "never again").
+/// A negator up to `NEG_SCOPE` words back in the same clause flips and dampens
+/// ("not bad", "niet slecht", "geen probleem", "didn't think the instructions were
+/// helpful"); the scan stops at a comma, a contrast word or a clause boundary
+/// ("because", "omdat", "dat"). A negated expectation verb ("doesn't work", "never
+/// arrived") becomes negative. Dutch also negates after the word: "dat werkt niet",
+/// "ik vind het leuk niet" (`postpositive_negation`).
 pub fn negation_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
+        if s.covered[i] || !s.p.tokens[i].is_word() {
             continue;
         }
-        let neg = scope_before(s, i).find(|&(_, j)| modifier_at(s, j) == Some(Modifier::Negator));
-        if let Some((_, j)) = neg {
-            s.val[i] *= N_SCALAR;
-            s.negated[i] = true;
-            let tj = s.p.tokens[j];
-            let (a, b) = (tj.orig.0 as usize, s.p.tokens[i].orig.1 as usize);
-            let span = s.p.text.get(a..b).unwrap_or("");
-            s.ev("negation", span, N_SCALAR);
+        let expect = s.val[i] == 0.0 && modifier_at(s, i) == Some(Modifier::Expect);
+        if s.val[i] == 0.0 && !expect {
+            continue;
         }
+        if let Some(j) = negator_before(s, i) {
+            negate(s, i, j, expect);
+        }
+    }
+    postpositive_negation(s);
+}
+
+/// The negator governing word `i`, scanning back within its clause.
+fn negator_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    let clause = s.p.tokens[i].clause;
+    (0..i)
+        .rev()
+        .take_while(|&j| s.p.tokens[j].clause == clause)
+        .filter(|&j| s.p.tokens[j].is_word())
+        .take(NEG_SCOPE)
+        .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast)))
+        .find(|&j| modifier_at(s, j) == Some(Modifier::Negator))
+}
+
+/// Negates word `i` because of the negator at `j` (before or after it).
+fn negate(s: &mut Scoring<'_, '_>, i: usize, j: usize, expect: bool) {
+    if expect {
+        s.val[i] = EXPECT_NEGATED;
+    } else {
+        s.val[i] *= N_SCALAR;
+    }
+    s.negated[i] = true;
+    let (a, b) = (s.p.tokens[i.min(j)].orig.0 as usize, s.p.tokens[i.max(j)].orig.1 as usize);
+    let span = s.p.text.get(a..b).unwrap_or("");
+    if expect {
+        s.ev("negated_expectation", span, EXPECT_NEGATED);
+    } else {
+        s.ev("negation", span, N_SCALAR);
+    }
+}
+
+/// Dutch main clauses put "niet" after the verb or the predicate: "het werkt niet",
+/// "het inloggen lukt niet", "ik vind het leuk niet". A "niet" that no sentiment word
+/// follows (within two words) negates the nearest sentiment or expectation word up to
+/// `SCOPE` words before it, in the same clause and not past a boundary ("dat", "omdat").
+fn postpositive_negation(s: &mut Scoring<'_, '_>) {
+    if s.det.lang != Lang::Nl && !s.det.mixed {
+        return;
+    }
+    let toks = &s.p.tokens;
+    let n = toks.len();
+    for k in 0..n {
+        if !toks[k].is_word() || !POSTPOSITIVE_NL.contains(&s.p.norm(&toks[k])) {
+            continue;
+        }
+        let clause = toks[k].clause;
+        let scored = |s: &Scoring<'_, '_>, j: usize| {
+            s.val[j] != 0.0 || modifier_at(s, j) == Some(Modifier::Expect)
+        };
+        let after = (k + 1..n).take_while(|&j| toks[j].clause == clause).filter(|&j| toks[j].is_word()).take(2);
+        if after.into_iter().any(|j| scored(s, j)) {
+            continue; // "niet leuk": the ordinary rule
+        }
+        let before = (0..k)
+            .rev()
+            .take_while(|&j| toks[j].clause == clause)
+            .filter(|&j| toks[j].is_word())
+            .take(SCOPE)
+            .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast | Modifier::Negator)))
+            .find(|&j| scored(s, j));
+        let Some(i) = before else { continue };
+        if s.negated[i] || s.covered[i] {
+            continue;
+        }
+        let expect = s.val[i] == 0.0;
+        negate(s, i, k, expect);
     }
 }
 
@@ -438,6 +560,26 @@ pub fn shouting_rule(s: &mut Scoring<'_, '_>) {
     }
 }
 
+/// "I need it tomorrow", "ik heb het vrijdag nodig": a need and a near day in one
+/// sentence, in any order and at any distance, is a deadline (urgency).
+pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
+    let (mut sentence, mut need, mut day) = (u16::MAX, false, false);
+    for t in s.p.tokens.iter().filter(|t| t.is_word()) {
+        if t.sentence != sentence {
+            (sentence, need, day) = (t.sentence, false, false);
+        }
+        let w = s.p.norm(t);
+        need |= DEADLINE_NEED.contains(&w);
+        day |= DEADLINE_DAY.contains(&w);
+        if need && day {
+            s.urgency += DEADLINE_URGENCY;
+            let orig = s.p.orig(t);
+            s.ev("deadline", orig, DEADLINE_URGENCY);
+            return;
+        }
+    }
+}
+
 /// Sum the token valences, add "!" emphasis, normalise to -1..1 (VADER compound).
 pub fn compound(s: &mut Scoring<'_, '_>) -> f32 {
     let sum: f32 = s.val.iter().sum();
@@ -468,4 +610,14 @@ pub fn tone_from_valence(s: &mut Scoring<'_, '_>, valence: f32) {
         s.frustration += f;
         s.ev("negativity", "", f);
     }
+}
+
+/// The summed frustration signals mapped onto the policy's scale: up to `FRUST_KNEE`
+/// (mild annoyance: one negative sentence) unchanged, above it stretched by
+/// `FRUST_SLOPE`, so a message with strong negativity *and* an anger signal (a curse,
+/// "!!", caps, an anger phrase) reaches the one-message spike level (0.85).
+pub fn calibrate_frustration(raw: f32) -> f32 {
+    let f = if raw.is_nan() { 0.0 } else { raw };
+    let f = if f <= FRUST_KNEE { f } else { FRUST_KNEE + (f - FRUST_KNEE) * FRUST_SLOPE };
+    f.clamp(0.0, 1.0)
 }

@@ -1,0 +1,267 @@
+// End-to-end: a customer on the demo shop (the real widget) and an agent on the inbox page served
+// by the real edge worker, in two browser contexts of headless Chromium: escalation → queue →
+// claim → suggested reply edited and sent → seen in the widget → resolve → CSAT → KPIs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWorker } from '../support/worker.mjs';
+import { startStaticServer } from '../support/static-server.mjs';
+import { launchBrowser, eventually } from '../support/browser.mjs';
+import { WidgetPage } from './widget-page.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const AGENT_TOKEN = 'e2e-agent-token';
+let worker, site, browser;
+
+before(async () => {
+  site = await startStaticServer({ port: 0, endpoint: 'http://127.0.0.1:1' });
+  await site.close();
+  const pagePort = site.port;
+  worker = await startWorker({
+    vars: {
+      SITES: JSON.stringify({ demo: { origins: [`http://127.0.0.1:${pagePort}`] }, other: { origins: [] } }),
+      AGENT_TOKEN,
+      RATE_CONVERSATION_PER_MIN: '1000',
+    },
+  });
+  site = await startStaticServer({ port: pagePort, endpoint: worker.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await worker?.stop();
+});
+
+/** Page object for the agent inbox: what an agent sees and does. */
+class InboxPage {
+  constructor(page) {
+    this.page = page;
+    this.detail = page.getByTestId('detail');
+  }
+  async signIn(name) {
+    await this.page.goto(`${worker.url}/inbox`);
+    await this.page.getByTestId('token').fill(AGENT_TOKEN);
+    await this.page.getByTestId('name').fill(name);
+    await this.page.getByTestId('signin').click();
+    await this.page.getByTestId('queue-agent').waitFor();
+  }
+  item(id) { return this.page.locator(`[data-testid=queue-item][data-id="${id}"]`); }
+  queue(tier) { return this.page.getByTestId(`queue-${tier}`); }
+  async count(tier) { return Number(await this.page.getByTestId(`count-${tier}`).innerText()); }
+  async open(id) {
+    await this.item(id).click();
+    await this.detail.getByTestId('transcript').waitFor();
+  }
+  turns(author) { return this.detail.locator(`[data-testid=turn][data-author=${author}]`); }
+}
+
+async function newContext() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  return { context, page, errors };
+}
+
+async function api(p, init = {}) {
+  const res = await fetch(worker.url + p, {
+    ...init,
+    headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json', ...(init.headers || {}) },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A conversation started and escalated through the customer API (no browser). */
+async function escalated(text, siteId = 'demo') {
+  const start = await fetch(`${worker.url}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: siteId }) });
+  const c = await start.json();
+  const h = { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' };
+  await fetch(`${worker.url}/v1/conversations/${c.id}/messages`, { method: 'POST', headers: h, body: JSON.stringify({ client_id: 'm1', text }) });
+  await fetch(`${worker.url}/v1/conversations/${c.id}/handoff`, { method: 'POST', headers: h });
+  return c;
+}
+
+async function axe(page) {
+  await page.evaluate(fs.readFileSync(path.join(HERE, '../node_modules/axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+test('escalation → inbox → claim → edited suggestion → widget → resolve → CSAT → KPIs', async () => {
+  const agent = await newContext();
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Sanne');
+  assert.equal(await inbox.count('agent'), 0);
+
+  // The customer asks for a person in the widget.
+  const customer = await newContext();
+  const w = new WidgetPage(customer.page);
+  await w.goto(site.url + '/');
+  await w.open();
+  await w.send('Mijn fiets is kapot aangekomen en ik wil mijn geld terug, ik wil een medewerker spreken');
+  await eventually(async () => (await w.log.innerText()).includes('medewerker. Die kan alles lezen'), { what: 'the handoff notice' });
+  const stored = await eventually(async () => { const s = await w.stored(); return s?.conversation && s.outbox.length === 0 && s; });
+  const escalatedAt = Date.now();
+  const id = stored.conversation[0];
+
+  // It shows up in the agent queue within a second or two, with a count.
+  await inbox.item(id).waitFor({ timeout: 5000 });
+  const visibleAfter = Date.now() - escalatedAt;
+  assert.ok(visibleAfter < 2500, `visible in the inbox after ${visibleAfter} ms`);
+  assert.equal(await inbox.count('agent'), 1);
+  assert.match(await agent.page.title(), /^\(1\) Tandem inbox/);
+  assert.match(await agent.page.getByTestId('announce').innerText(), /1 new conversation waiting/);
+
+  // Full context at a glance.
+  await inbox.open(id);
+  assert.match(await inbox.detail.getByTestId('summary').innerText(), /kapot aangekomen/);
+  assert.match(await inbox.detail.getByTestId('intents').innerText(), /refund|human request/);
+  assert.ok((await inbox.detail.getByTestId('reasons').locator('li').count()) >= 1);
+  assert.equal(await inbox.detail.getByTestId('sentiment-chart').getAttribute('data-points'), '1');
+  assert.equal(await inbox.turns('customer').count(), 1);
+
+  // Claim; suggestions are there; pick one, edit it, send it.
+  await inbox.detail.getByTestId('claim').click();
+  await eventually(async () => (await inbox.detail.getByTestId('claim').innerText()) === 'Claimed by you', { what: 'the claim' });
+  const second = await api(`/v1/inbox/conversations/${id}/claim`, { method: 'POST', body: JSON.stringify({ agent: 'Piet' }) });
+  assert.equal(second.status, 409, 'a second agent cannot claim it');
+  await eventually(async () => (await inbox.detail.getByTestId('suggested-reply').count()) >= 2, { what: 'suggested replies' });
+  assert.ok((await inbox.detail.getByTestId('article').count()) >= 1, 'a knowledge-base article');
+  const reasons = await inbox.detail.getByTestId('suggested-reply').first().locator('.why').innerText();
+  assert.match(reasons, /informal \(je\/you\) address, Dutch/);
+  await inbox.detail.getByTestId('use-reply').nth(1).click();
+  const suggested = await inbox.detail.getByTestId('reply-text').inputValue();
+  assert.ok(suggested.length > 20, 'the suggestion fills the reply box');
+  assert.equal((await w.texts('agent')).length, 0, 'nothing was sent on the agent’s behalf');
+  const edited = `${suggested} Groetjes, Sanne`;
+  await inbox.detail.getByTestId('reply-text').fill(edited);
+  const sentAt = Date.now();
+  await inbox.detail.getByTestId('reply-send').click();
+
+  // The customer sees it in the widget.
+  await eventually(async () => (await w.texts('agent')).includes(edited), { what: 'the agent reply in the widget', interval: 50 });
+  const replyLatency = Date.now() - sentAt;
+  assert.ok(replyLatency < 2500, `reply in the widget after ${replyLatency} ms`);
+
+  // The customer answers; the agent sees it.
+  await w.send('Dank je! Mijn bestelnummer is 48213.');
+  await eventually(async () => (await inbox.turns('customer').allInnerTexts()).some((t) => t.includes('48213')), { what: 'the customer message in the inbox' });
+
+  // Both survive a reload.
+  await agent.page.reload();
+  await inbox.queue('agent').waitFor();
+  await inbox.open(id);
+  assert.ok((await inbox.turns('agent').allInnerTexts()).some((t) => t.includes('Groetjes, Sanne')));
+  await customer.page.reload();
+  await w.bubble.waitFor();
+  await w.open();
+  await eventually(async () => (await w.texts('agent')).includes(edited), { what: 'the reply after a widget reload' });
+
+  // Resolve; the customer rates it.
+  await inbox.detail.getByTestId('resolve').click();
+  await eventually(async () => (await inbox.item(id).count()) === 0, { what: 'the conversation to leave the queue' });
+  await customer.page.getByTestId('csat').waitFor({ timeout: 30000 });
+  await customer.page.getByTestId('csat-4').check();
+  await customer.page.getByTestId('csat-send').click();
+  await customer.page.getByTestId('csat-thanks').waitFor();
+
+  // The KPIs reflect it.
+  await agent.page.getByTestId('tab-kpis').click();
+  await eventually(async () => (await agent.page.getByTestId('kpi-csat').innerText()) === '4.00', { what: 'CSAT on the dashboard' });
+  assert.equal(await agent.page.getByTestId('kpi-conversations').innerText(), '1');
+  assert.equal(await agent.page.getByTestId('kpi-handoffs').innerText(), '1');
+  assert.equal(await agent.page.getByTestId('kpi-fcr').innerText(), '100%');
+  assert.equal(await agent.page.getByTestId('kpi-self-service').innerText(), '0%');
+  assert.notEqual(await agent.page.getByTestId('kpi-first-reply').innerText(), '– / –');
+  assert.ok((await agent.page.getByTestId('kpi-table').locator('tbody tr').count()) >= 2, 'a period and the total');
+  const [download] = await Promise.all([agent.page.waitForEvent('download'), agent.page.getByTestId('kpi-csv').click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv.trim().split('\n').at(-1), /^total,1,0,0,1,1,1,1,1,4,/);
+  assert.deepEqual(agent.errors, []);
+  assert.deepEqual(customer.errors, []);
+  await agent.context.close();
+  await customer.context.close();
+});
+
+test('hand to a specialist with a note; sensitive moments go straight to the specialist queue', async () => {
+  const agent = await newContext();
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Sanne');
+  const c = await escalated('Ik wil graag iemand spreken over mijn retour');
+  await inbox.item(c.id).waitFor();
+  assert.equal(await inbox.queue('agent').locator(`[data-id="${c.id}"]`).count(), 1);
+  await inbox.open(c.id);
+  await inbox.detail.getByTestId('claim').click();
+  await eventually(async () => (await inbox.detail.getByTestId('claim').innerText()) === 'Claimed by you');
+  await inbox.detail.getByTestId('transfer').click();
+  await inbox.detail.getByTestId('transfer-note').fill('Klant is weduwe geworden, graag met zorg behandelen.');
+  await inbox.detail.getByTestId('transfer-send').click();
+  await eventually(async () => (await inbox.queue('specialist').locator(`[data-id="${c.id}"]`).count()) === 1, { what: 'the specialist queue' });
+  assert.equal(await inbox.queue('agent').locator(`[data-id="${c.id}"]`).count(), 0);
+  await eventually(async () => /handed to a specialist by Sanne: Klant is weduwe/.test(await inbox.detail.getByTestId('reasons').innerText()), { what: 'the note among the reasons' });
+  const d = await api(`/v1/inbox/conversations/${c.id}`);
+  assert.deepEqual([d.body.status, d.body.tier, d.body.agent ?? null], ['waiting', 'specialist', null]);
+  await agent.context.close();
+});
+
+test('hostile markup stays text, and another site’s conversations never show', async () => {
+  const agent = await newContext();
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Sanne');
+  const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script> help';
+  const c = await escalated(hostile);
+  const foreign = await escalated('ik wil een medewerker van de andere winkel', 'other');
+  await inbox.item(c.id).waitFor();
+  await inbox.open(c.id);
+  assert.ok((await inbox.turns('customer').allInnerTexts()).some((t) => t.includes(hostile)), 'shown as literal text');
+  assert.equal(await agent.page.locator('#detail img, #detail script').count(), 0, 'no element created from message text');
+  assert.equal(await inbox.item(foreign.id).count(), 0, 'the other site is not listed under demo');
+  assert.deepEqual(agent.errors, [], 'no script ran');
+  await agent.context.close();
+});
+
+test('the inbox page: strict CSP, sign-in kept per tab, wrong token refused', async () => {
+  const res = await fetch(`${worker.url}/inbox`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-security-policy'), /script-src 'self'/);
+  const agent = await newContext();
+  await agent.page.goto(`${worker.url}/inbox`);
+  await agent.page.getByTestId('token').fill('wrong');
+  await agent.page.getByTestId('name').fill('Eve');
+  await agent.page.getByTestId('signin').click();
+  await eventually(async () => /not accepted/.test(await agent.page.getByTestId('signin-error').innerText()));
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Sanne');
+  await agent.page.reload();
+  await inbox.queue('agent').waitFor();
+  assert.equal(await agent.page.getByTestId('agent-name').innerText(), 'Sanne');
+  assert.equal(await agent.page.evaluate(() => localStorage.length), 0, 'the token is not kept beyond the tab');
+  await agent.context.close();
+});
+
+test('axe-core: no serious or critical violations on the inbox (queue, open conversation, KPIs)', async () => {
+  const agent = await newContext();
+  const inbox = new InboxPage(agent.page);
+  await agent.page.goto(`${worker.url}/inbox`);
+  await agent.page.getByTestId('signin-form').waitFor();
+  assert.deepEqual(await axe(agent.page), [], 'sign-in');
+  await inbox.signIn('Sanne');
+  const c = await escalated('Ik ben erg ontevreden, mijn pakket is weer te laat!');
+  await inbox.item(c.id).waitFor();
+  await inbox.open(c.id);
+  await inbox.detail.getByTestId('suggested-reply').first().waitFor();
+  assert.deepEqual(await axe(agent.page), [], 'queue and conversation');
+  await agent.page.getByTestId('tab-kpis').click();
+  await agent.page.getByTestId('kpi-table').waitFor();
+  assert.deepEqual(await axe(agent.page), [], 'KPIs');
+  await agent.context.close();
+});
