@@ -186,8 +186,22 @@ async fn try_post(
     let mut inserts = Vec::new();
     let mut new_msgs: Vec<WireMessage> = Vec::new();
 
-    // The bot's answer to the previous message. After a handoff the bot is silent (C07): a
-    // bot reply sent then is dropped.
+    let mut decision = state.observe_customer(&body.text, analysis, policy);
+    let customer = WireMessage {
+        seq,
+        client_id: body.client_id.clone(),
+        author: Author::Customer,
+        author_name: None,
+        text: body.text.clone(),
+        at: now,
+        article_id: None,
+    };
+    seq += 1;
+
+    // The widget's automated answer to THIS message (from the knowledge base, shown in the
+    // browser at once), stored right after it. The policy sees the customer's turn first, then
+    // how the bot answered it. After a handoff the bot is silent (C07): a bot reply sent then
+    // is dropped.
     if let (Some(b), false) = (&body.bot_reply, with_human) {
         if store::message_by_client_id(db, &conv.id, &b.client_id).await?.is_none() {
             state.observe_bot(b.outcome);
@@ -205,18 +219,6 @@ async fn try_post(
             seq += 1;
         }
     }
-
-    let mut decision = state.observe_customer(&body.text, analysis, policy);
-    let customer = WireMessage {
-        seq,
-        client_id: body.client_id.clone(),
-        author: Author::Customer,
-        author_name: None,
-        text: body.text.clone(),
-        at: now,
-        article_id: None,
-    };
-    seq += 1;
 
     let mut intents: Vec<Intent> = serde_json::from_str(&conv.intents).unwrap_or_default();
     for h in &analysis.intents {
@@ -269,8 +271,8 @@ async fn try_post(
     )?);
 
     if let Some((ev_id, t)) = &escalation {
-        let mut pending = new_msgs.clone();
-        pending.push(customer.clone());
+        let mut pending = vec![customer.clone()];
+        pending.extend(new_msgs.iter().cloned());
         let ev = escalation::build_event(
             db,
             conv,

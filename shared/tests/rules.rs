@@ -148,6 +148,7 @@ fn truncated_rule_fires_on_huge_input() {
 // wider negation scope, clause boundaries, expectation verbs, Dutch post-positive "niet"
 cases! {
     negation_wide_scope: "I didn't think the instructions were helpful" => [Neg, Rule("negation")],
+    negation_determiner_keeps_short_scope: "geen reactie op mijn vervelende vraag" => [Neg],
     negation_stops_at_boundary: "I don't know if this is good" => [Pos, NoRule("negation")],
     negated_expectation_wont_load: "the page won't load" => [Neg, Rule("negated_expectation")],
     negated_expectation_not_fixed: "they still have not fixed the heater" => [Neg, Rule("negation")],

@@ -52,18 +52,19 @@ describe('conversations', () => {
 
   test('post stores the message, the bot reply and returns the edge decision', async () => {
     const c = await start(w);
-    const r1 = await say(w, c, 'm1', 'Hoe lang duurt verzending?');
+    const r1 = await say(w, c, 'm1', 'Hoe lang duurt verzending?', {
+      bot_reply: { client_id: 'b1', text: 'Meestal 1–2 werkdagen.', article_id: 'shipping', outcome: 'answered' },
+    });
     assert.equal(r1.status, 201);
     assert.equal(r1.body.duplicate, false);
     assert.equal(r1.body.message.seq, 1);
     assert.equal(r1.body.message.author, 'customer');
     assert.equal(typeof r1.body.decision.rule, 'string');
     assert.equal(typeof r1.body.decision.policy_version, 'string');
-    const r2 = await say(w, c, 'm2', 'Dank je', {
-      bot_reply: { client_id: 'b1', text: 'Meestal 1–2 werkdagen.', article_id: 'shipping', outcome: 'answered' },
-    });
+    const r2 = await say(w, c, 'm2', 'Dank je');
     assert.equal(r2.status, 201);
     const v = await api(w, 'GET', `/v1/conversations/${c.id}`, { token: c.token });
+    // The bot's answer is stored right after the question it answers.
     assert.deepEqual(v.body.messages.map((m) => [m.seq, m.author, m.client_id]), [
       [1, 'customer', 'm1'], [2, 'bot', 'b1'], [3, 'customer', 'm2'],
     ]);

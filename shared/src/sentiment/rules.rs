@@ -37,6 +37,9 @@ pub const SCOPE: usize = 3;
 /// think the instructions were helpful". Own choice, tuned on the even half of the
 /// UCI and VADER English sets.
 pub const NEG_SCOPE: usize = 5;
+/// Determiner negators negate their noun phrase only, so they keep VADER's `SCOPE`:
+/// "geen reactie op mijn klacht" does not make "klacht" positive.
+const DETERMINER_NEGATORS: &[&str] = &["geen", "no", "zonder", "without"];
 /// A negated expectation verb ("doesn't work", "lukt niet"): own choice, a bit
 /// milder than the phrase "werkt niet" (-2.0).
 pub const EXPECT_NEGATED: f32 = -1.6;
@@ -415,7 +418,11 @@ fn negator_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
         .filter(|&j| s.p.tokens[j].is_word())
         .take(NEG_SCOPE)
         .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast)))
-        .find(|&j| modifier_at(s, j) == Some(Modifier::Negator))
+        .enumerate()
+        .find(|&(d, j)| {
+            modifier_at(s, j) == Some(Modifier::Negator) && (d < SCOPE || !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[j])))
+        })
+        .map(|(_, j)| j)
 }
 
 /// Negates word `i` because of the negator at `j` (before or after it).
