@@ -97,6 +97,21 @@ fn run() -> Res<()> {
     for (w, v) in &en_custom {
         en_map.insert(w.clone(), *v);
     }
+    // The engine looks English words up by form, then by stem (`lexicon::token_valence`, and
+    // `lang.rs` the same way). A form whose stem is itself listed with the same stored valence
+    // is found through its stem: drop it (162 forms; no other lookup changes).
+    let redundant: Vec<String> = en_map
+        .iter()
+        .filter(|(w, v)| {
+            let s = key(&en, w);
+            // `key(s) == s`: the stem is its own stem, so it is never dropped itself.
+            s != **w && key(&en, &s) == s && en_map.get(&s) == Some(*v)
+        })
+        .map(|(w, _)| w.clone())
+        .collect();
+    for w in &redundant {
+        en_map.remove(w);
+    }
 
     // Dutch words: Pattern adjectives (mean polarity over senses), plus our curated list.
     let mut nl_lex = Avg::default();
@@ -397,17 +412,26 @@ fn read_phrases(file: &Path, f: impl PhraseFile) -> Res<Vec<PhraseRow>> {
     Ok(v)
 }
 
+/// Keys per block of `Table::blocks` (must equal `lexicon::BLOCK`).
+const BLOCK: usize = 16;
+
 fn emit_table(out: &mut String, name: &str, ty: &str, rows: impl Iterator<Item = (String, String)>) {
     let mut keys = String::new();
-    let mut offs = vec![0u32];
+    // Key lengths (u8, leading 0) plus the offset of every BLOCK-th key: lengths compress to a
+    // third of what absolute u32 offsets do.
+    let mut lens = vec![0u8];
+    let mut blocks = Vec::new();
     let mut vals = Vec::new();
     // first[b]..first[b+1]: the entries whose key starts with byte b (narrows the search).
     let mut first = [0u16; 257];
-    for (k, v) in rows {
+    for (i, (k, v)) in rows.enumerate() {
         let b = k.as_bytes().first().copied().unwrap_or(0) as usize;
         first[b + 1] += 1;
+        if i % BLOCK == 0 {
+            blocks.push(keys.len() as u32);
+        }
         keys.push_str(&k);
-        offs.push(keys.len() as u32);
+        lens.push(u8::try_from(k.len()).unwrap_or_else(|_| panic!("{name}: key `{k}` longer than 255 bytes")));
         vals.push(v);
     }
     for i in 1..257 {
@@ -415,7 +439,7 @@ fn emit_table(out: &mut String, name: &str, ty: &str, rows: impl Iterator<Item =
     }
     let _ = writeln!(
         out,
-        "pub static {name}: Table<{ty}> = Table {{ keys: {keys:?}, offs: &{offs:?}, first: &{:?}, vals: &[{}] }};",
+        "pub static {name}: Table<{ty}> = Table {{ keys: {keys:?}, offs: &{lens:?}, blocks: &{blocks:?}, first: &{:?}, vals: &[{}] }};",
         first.to_vec(),
         vals.join(",")
     );

@@ -20,7 +20,7 @@ impl Lang {
     }
 }
 
-use crate::lexicon::{EN_LEX, NL_LEX};
+use crate::sentiment::vocab::flag;
 use crate::text::Parsed;
 
 /// Evidence weight of a function word (own tuning on the Dutch eval set).
@@ -56,23 +56,6 @@ impl Detection {
     }
 }
 
-fn spelling(word: &str) -> (f32, f32) {
-    let (mut nl, mut en) = (0.0, 0.0);
-    for cue in ["ij", "sch", "oe", "ui", "aa", "uu", "cht", "eu"] {
-        if word.contains(cue) {
-            nl += SPELLING_WEIGHT;
-            break;
-        }
-    }
-    for cue in ["th", "wh", "tion", "ph", "ck", "ough", "ay", "ey", "ly"] {
-        if word.contains(cue) {
-            en += SPELLING_WEIGHT;
-            break;
-        }
-    }
-    (nl, en)
-}
-
 /// Detect nl / en / unknown (and mixed) from function words, lexicon membership and spelling.
 pub fn detect(p: &Parsed<'_>) -> Detection {
     let (mut nl, mut en) = (0.0f32, 0.0f32);
@@ -85,19 +68,15 @@ pub fn detect(p: &Parsed<'_>) -> Detection {
             1 => nl += STOPWORD_WEIGHT,
             2 => en += STOPWORD_WEIGHT,
             3 => {}
-            _ => {
-                let in_nl = NL_LEX.contains(p.stem(t, Lang::Nl));
-                let in_en = EN_LEX.contains(w) || EN_LEX.contains(p.stem(t, Lang::En));
-                match (in_nl, in_en) {
-                    (true, false) => nl += LEXICON_WEIGHT,
-                    (false, true) => en += LEXICON_WEIGHT,
-                    _ => {
-                        let (a, b) = spelling(w);
-                        nl += a;
-                        en += b;
-                    }
+            _ => match (t.lex.has(flag::IN_NL), t.lex.has(flag::IN_EN)) {
+                (true, false) => nl += LEXICON_WEIGHT,
+                (false, true) => en += LEXICON_WEIGHT,
+                _ => {
+                    // a spelling cue ("ij", "sch", "oe" → nl; "th", "wh", "tion" → en)
+                    nl += if t.lex.has(flag::SPELL_NL) { SPELLING_WEIGHT } else { 0.0 };
+                    en += if t.lex.has(flag::SPELL_EN) { SPELLING_WEIGHT } else { 0.0 };
                 }
-            }
+            },
         }
     }
     let total = nl + en;

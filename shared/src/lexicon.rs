@@ -5,10 +5,18 @@
 use crate::analysis::Intent;
 use crate::lang::Lang;
 
-/// A sorted string-keyed table: key `i` is `keys[offs[i]..offs[i+1]]`.
+/// Keys per entry of `Table::blocks` (must equal `BLOCK` in build.rs).
+const BLOCK: usize = 16;
+
+/// A sorted string-keyed table. Key `i` starts at `blocks[i / BLOCK]` plus the lengths of the
+/// keys before it in its block; this stores one byte per key instead of a u32 offset, which
+/// matters in the widget's download (the tables are most of its data).
 pub struct Table<V: 'static> {
     pub keys: &'static str,
-    pub offs: &'static [u32],
+    /// `offs[i + 1]` is the byte length of key `i`; `offs[0] = 0` (so `offs.len() == len + 1`).
+    pub offs: &'static [u8],
+    /// Byte offset in `keys` of every `BLOCK`-th key.
+    pub blocks: &'static [u32],
     /// `first[b]..first[b + 1]` are the entries whose key starts with byte `b`.
     pub first: &'static [u16],
     pub vals: &'static [V],
@@ -23,10 +31,13 @@ impl<V: Copy> Table<V> {
     }
     /// The `i`-th key (empty if out of range, never panics).
     pub fn key(&self, i: usize) -> &'static str {
-        match (self.offs.get(i), self.offs.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.keys.get(a as usize..b as usize).unwrap_or(""),
-            _ => "",
-        }
+        let b = i / BLOCK;
+        let (Some(&start), Some(lens)) = (self.blocks.get(b), self.offs.get(b * BLOCK + 1..i + 2)) else {
+            return "";
+        };
+        let (before, len) = lens.split_at(lens.len() - 1);
+        let a = start as usize + before.iter().map(|&l| l as usize).sum::<usize>();
+        self.keys.get(a..a + len[0] as usize).unwrap_or("")
     }
     pub fn get(&self, key: &str) -> Option<V> {
         let b = key.as_bytes().first().copied().unwrap_or(0) as usize;
@@ -132,7 +143,7 @@ pub fn token_valence(lang: Lang, norm: &str, stem: &str) -> Option<f32> {
 /// Size in bytes of the embedded table data (keys + offsets + values), for reports.
 pub fn embedded_bytes() -> usize {
     fn t<V: Copy>(t: &Table<V>) -> usize {
-        t.keys.len() + t.offs.len() * 4 + t.first.len() * 2 + t.vals.len() * std::mem::size_of::<V>()
+        t.keys.len() + t.offs.len() + t.blocks.len() * 4 + t.first.len() * 2 + t.vals.len() * std::mem::size_of::<V>()
     }
     t(&EN_LEX) + t(&NL_LEX) + t(&EMOJI) + t(&EMOTICONS) + t(&PROFANITY) + t(&MODIFIERS) + t(&STOPWORDS) + t(&ACRONYMS)
         + PHRASES.iter().map(|p| 8 + p.words.iter().map(|w| w.len() + 8).sum::<usize>()).sum::<usize>()

@@ -5,8 +5,9 @@
 //! ("mag ik **alsjeblieft** een medewerker"). Lookup is by the first word's stem
 //! (binary search), so matching is linear in the number of tokens.
 
-use crate::lang::Lang;
+use crate::lang::{Detection, Lang};
 use crate::lexicon::{phrases_starting, Phrase, PhraseKind};
+use crate::sentiment::vocab::flag;
 use crate::text::{Kind, Parsed};
 
 /// Other words allowed between two phrase words.
@@ -35,19 +36,32 @@ impl Match {
 }
 
 /// All phrase matches, in token order (longer phrases first at the same start).
-pub fn find(p: &Parsed<'_>) -> Vec<Match> {
+///
+/// In a message detected as one language (not mixed), only that language's tone and
+/// valence phrases match: the English "directing" (Dutch stem "direct") must not
+/// become the Dutch urgency word "direct". Moments of truth match in both languages
+/// ("agent please" in a Dutch chat must never be missed).
+pub fn find(p: &Parsed<'_>, det: &Detection) -> Vec<Match> {
     let mut out = Vec::new();
+    let strict = match det.lang {
+        Lang::Unknown => None,
+        _ if det.mixed => None,
+        l => Some(l),
+    };
     for (i, t) in p.tokens.iter().enumerate() {
-        if !t.is_word() {
+        if !t.is_word() || t.lex.flags & (flag::PHRASE_EN | flag::PHRASE_NL) == 0 {
             continue;
         }
-        let (se, sn) = (p.stem(t, Lang::En), p.stem(t, Lang::Nl));
-        for (stem, lang, other_same) in [(se, Lang::En, se == sn), (sn, Lang::Nl, false)] {
-            if lang == Lang::Nl && se == sn {
-                continue; // already looked up once for both languages
+        let same = t.lex.has(flag::SAME_STEM);
+        for (lang, f) in [(Lang::En, flag::PHRASE_EN), (Lang::Nl, flag::PHRASE_NL)] {
+            if !t.lex.has(f) || (lang == Lang::Nl && same) {
+                continue; // none, or already looked up once for both languages
             }
-            for ph in phrases_starting(stem) {
-                if ph.lang != lang && !other_same {
+            for ph in phrases_starting(p.stem(t, lang)) {
+                if ph.lang != lang && !same {
+                    continue;
+                }
+                if strict.is_some_and(|l| l != ph.lang) && !matches!(ph.kind, PhraseKind::Intent(_)) {
                     continue;
                 }
                 if let Some(end) = match_rest(p, i, ph) {
@@ -59,6 +73,7 @@ pub fn find(p: &Parsed<'_>) -> Vec<Match> {
     out
 }
 
+/// The last token of phrase `ph` starting at token `start`.
 fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
     let sentence = p.tokens[start].sentence;
     // Sarcastic forms are fixed expressions: "just great", not "just a great movie".

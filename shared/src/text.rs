@@ -7,18 +7,16 @@
 //! one punctuation token with counts. Word forms and stems live in one shared
 //! buffer; tokens hold ranges into it, so parsing allocates O(1) times, not per token.
 
-use rust_stemmers::{Algorithm, Stemmer};
-
 use crate::fold::fold_char;
-use crate::lexicon::{EMOTICONS, STOPWORDS};
+use crate::lang::Lang;
+use crate::lexicon::EMOTICONS;
+use crate::sentiment::vocab::{self, Lex};
 
 /// Only the first this-many bytes of a message are analysed (a chat message is
 /// far shorter; this keeps the time bounded for 1 MB inputs).
 pub const MAX_ANALYSED_BYTES: usize = 16 * 1024;
 /// At most this many tokens are analysed.
 pub const MAX_TOKENS: usize = 2048;
-/// Words at least this long are stemmed; shorter ones are their own stem.
-const MIN_STEM_LEN: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -31,6 +29,9 @@ pub enum Kind {
     Comma,
     /// `.` or a line break — ends a sentence.
     Stop,
+    /// A URL, an e-mail address or an HTML entity (`&gt;`): one token no rule reads,
+    /// so "http://…" never yields a ":/" face and "&gt;" no word "gt".
+    Opaque,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +51,8 @@ pub struct Token {
     pub elongated: bool,
     /// Stopword bits (1 = nl, 2 = en), looked up once.
     pub stop: u8,
+    /// What the tables say about this word form (`vocab`), looked up once.
+    pub lex: Lex,
     pub excl: u16,
     pub quest: u16,
     pub sentence: u16,
@@ -79,11 +82,11 @@ impl<'a> Parsed<'a> {
     pub fn orig(&self, t: &Token) -> &'a str {
         self.text.get(t.orig.0 as usize..t.orig.1 as usize).unwrap_or("")
     }
-    pub fn stem(&self, t: &Token, lang: crate::lang::Lang) -> &str {
+    pub fn stem(&self, t: &Token, lang: Lang) -> &str {
         let r = match lang {
-            crate::lang::Lang::Nl => t.stem_nl,
-            crate::lang::Lang::En => t.stem_en,
-            crate::lang::Lang::Unknown => t.norm,
+            Lang::Nl => t.stem_nl,
+            Lang::En => t.stem_en,
+            Lang::Unknown => t.norm,
         };
         self.buf.get(r.0 as usize..r.1 as usize).unwrap_or("")
     }
@@ -141,6 +144,36 @@ fn emoticon_at(text: &str, i: usize) -> Option<usize> {
     None
 }
 
+/// HTML entities: `&` + name or `#`number + `;`, at most this long.
+const MAX_ENTITY: usize = 10;
+
+/// Length of an opaque token (URL, e-mail address, HTML entity) starting at byte `i`.
+/// `in_word`: a word is being built (an e-mail address then started earlier).
+fn opaque_at(text: &str, i: usize, in_word: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let rest = &bytes[i..];
+    let to_space = |from: usize| from + text[from..].find(|c: char| c.is_whitespace()).unwrap_or(text.len() - from) - i;
+    match rest.first()? {
+        b'&' => {
+            let end = rest.iter().take(MAX_ENTITY).position(|&c| c == b';')?;
+            let name = &rest[1..end];
+            let ok = end >= 3 && (name.iter().all(u8::is_ascii_alphabetic) || (name[0] == b'#' && name[1..].iter().all(u8::is_ascii_alphanumeric)));
+            if ok && text[i..].starts_with("&lt;3") {
+                return Some(5);
+            }
+            ok.then_some(end + 1)
+        }
+        b'h' | b'H' | b'w' | b'W' if !in_word => {
+            let lower = |n: usize| rest.get(..n).map(|s| s.to_ascii_lowercase());
+            let url = lower(7).is_some_and(|s| s == b"http://")
+                || lower(8).is_some_and(|s| s == b"https://")
+                || lower(4).is_some_and(|s| s == b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric);
+            url.then(|| to_space(i))
+        }
+        _ => None,
+    }
+}
+
 struct Builder {
     buf: String,
     tokens: Vec<Token>,
@@ -174,6 +207,7 @@ impl Builder {
             has_lower: false,
             elongated: false,
             stop: 0,
+            lex: Lex::default(),
             excl: 0,
             quest: 0,
             sentence: self.sentence,
@@ -263,6 +297,21 @@ pub fn parse(text: &str) -> Parsed<'_> {
         if b.tokens.len() >= MAX_TOKENS {
             break;
         }
+        if let Some(len) = opaque_at(text_cut, i, b.word_start.is_some()) {
+            b.end_word(i);
+            let ns = b.buf.len();
+            if text_cut[i..].starts_with("&lt;3") {
+                // the HTML-escaped heart "&lt;3" is the emoticon "<3"
+                b.buf.push_str("<3");
+                b.push(Kind::Emoticon, (i, i + len), (ns, b.buf.len()));
+            } else {
+                b.push(Kind::Opaque, (i, i + len), (ns, ns));
+            }
+            while it.peek().is_some_and(|&(j, _)| j < i + len) {
+                it.next();
+            }
+            continue;
+        }
         // Emoticons first: they may be glued to words ("slecht:(").
         if c.is_ascii() && !c.is_ascii_alphabetic() || c == 'x' || c == 'X' {
             let prev_alnum = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
@@ -344,46 +393,57 @@ pub fn parse(text: &str) -> Parsed<'_> {
     b.end_word(cut);
     let has_lower = b.tokens.iter().any(|t| t.has_lower);
     let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower };
-    stem_all(&mut p);
+    look_up_all(&mut p);
     p
 }
 
-/// Stem every word in both languages, appending stems to the shared buffer.
-fn stem_all(p: &mut Parsed<'_>) {
-    let en = Stemmer::create(Algorithm::English);
-    let nl = Stemmer::create(Algorithm::Dutch);
+/// Look every word up once (`vocab`, cached per form) and put its stems into the
+/// shared buffer (only where a stem differs from the form).
+fn look_up_all(p: &mut Parsed<'_>) {
+    let mut stems = String::new();
     for i in 0..p.tokens.len() {
         let t = p.tokens[i];
         if !t.is_word() {
             continue;
         }
-        if (t.norm.1 - t.norm.0) < MIN_STEM_LEN as u32 {
-            let w = p.buf.get(t.norm.0 as usize..t.norm.1 as usize).unwrap_or("");
-            p.tokens[i].stop = STOPWORDS.get(w).unwrap_or(0);
-            continue;
-        }
         let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
-        // Stopwords are never stemmed: they are matched as they are.
         let Some(word) = p.buf.get(a..b) else { continue };
-        if let Some(bits) = STOPWORDS.get(word) {
-            p.tokens[i].stop = bits;
-            continue;
+        stems.clear();
+        let (lex, en_len, same_en, same_nl) = vocab::with_info(word, |info| {
+            info.stem_en.write(word, &mut stems);
+            let en_len = stems.len();
+            info.stem_nl.write(word, &mut stems);
+            (info.lex, en_len, info.stem_en.is_same(), info.stem_nl.is_same())
+        });
+        if lex.has(vocab::flag::IRREGULAR) {
+            stems.clear();
+            stems.push_str(&vocab::stem_uncached(word, Lang::En));
+            let en_len = stems.len();
+            stems.push_str(&vocab::stem_uncached(word, Lang::Nl));
+            push_stems(p, i, &stems, en_len, false, false);
+        } else {
+            push_stems(p, i, &stems, en_len, same_en, same_nl);
         }
-        if !word.chars().all(char::is_alphabetic) {
-            continue;
-        }
-        let se = en.stem(word);
-        let sn = nl.stem(word);
-        let (se_same, sn_same) = (se == word, sn == word);
-        let (se, sn) = (if se_same { None } else { Some(se.into_owned()) }, if sn_same { None } else { Some(sn.into_owned()) });
-        if let Some(s) = se {
+        p.tokens[i].lex = lex;
+        p.tokens[i].stop = lex.stop;
+    }
+}
+
+/// `stems` = English stem then Dutch stem (split at `en_len`); the ones that differ
+/// from the form go into the buffer.
+fn push_stems(p: &mut Parsed<'_>, i: usize, stems: &str, en_len: usize, same_en: bool, same_nl: bool) {
+    let (se, sn) = stems.split_at(en_len);
+    if !same_en {
+        let start = p.buf.len();
+        p.buf.push_str(se);
+        p.tokens[i].stem_en = (start as u32, p.buf.len() as u32);
+    }
+    if !same_nl {
+        if !same_en && se == sn {
+            p.tokens[i].stem_nl = p.tokens[i].stem_en;
+        } else {
             let start = p.buf.len();
-            p.buf.push_str(&s);
-            p.tokens[i].stem_en = (start as u32, p.buf.len() as u32);
-        }
-        if let Some(s) = sn {
-            let start = p.buf.len();
-            p.buf.push_str(&s);
+            p.buf.push_str(sn);
             p.tokens[i].stem_nl = (start as u32, p.buf.len() as u32);
         }
     }

@@ -93,7 +93,8 @@ test('C07 escalation reaches the inbox with context; after handoff the bot stays
   await w.goto(site.url + '/');
   await w.open();
   await w.send('mijn pakket is nog steeds niet bezorgd en niemand reageert, ik wil een medewerker spreken');
-  await eventually(async () => (await w.log.innerText()).includes('medewerker. Die kan alles lezen'), { what: 'the handoff notice' });
+  // Agent or specialist, the customer is told a person takes over and has read everything.
+  await eventually(async () => /(medewerker|specialist).*wat je schreef/.test(await w.log.innerText()), { what: 'the handoff notice' });
   const stored = await eventually(async () => { const s = await w.stored(); return s?.conversation && s.outbox.length === 0 && s; });
   const id = stored.conversation[0];
   const item = await eventually(() => inboxItem(id), { what: 'the conversation in the inbox' });

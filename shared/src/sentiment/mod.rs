@@ -6,6 +6,7 @@
 //! evidence into one `Scoring`. `score` folds the result into an `Analysis`.
 
 pub mod rules;
+pub mod vocab;
 
 use crate::analysis::{Analysis, Evidence, Tone};
 use crate::lang::{self, Detection, Lang};
@@ -50,11 +51,11 @@ pub fn analyze(text: &str) -> Analysis {
     let mut s = Scoring {
         p: &p,
         det,
-        matches: phrases::find(&p),
+        matches: phrases::find(&p, &det),
         val: vec![0.0; n],
         covered: vec![false; n],
         negated: vec![false; n],
-        modifier: p.tokens.iter().map(|t| if t.is_word() { crate::lexicon::MODIFIERS.get(p.norm(t)) } else { None }).collect(),
+        modifier: p.tokens.iter().map(|t| t.lex.modifier).collect(),
         profanity: 0,
         frustration: 0.0,
         uncertainty: 0.0,
@@ -85,10 +86,15 @@ pub fn analyze(text: &str) -> Analysis {
     }
 }
 
-/// The languages to look words up in, in order of preference.
-pub fn lookup_langs(det: &Detection) -> [Lang; 2] {
-    match det.lang {
-        Lang::En => [Lang::En, Lang::Nl],
-        _ => [Lang::Nl, Lang::En],
+/// The languages to look words up in, in order of preference: the detected language
+/// only, unless the message is mixed or its language unknown (then both, Dutch first
+/// for unknown). "slim" (nl: smart) and "boss" (Dutch stem "bos" = "boos", angry) must
+/// not score in English text, nor "ideal" (iDEAL, the payment) in Dutch text.
+pub fn lookup_langs(det: &Detection) -> &'static [Lang] {
+    match (det.lang, det.mixed) {
+        (Lang::En, false) => &[Lang::En],
+        (Lang::Nl, false) => &[Lang::Nl],
+        (Lang::En, true) => &[Lang::En, Lang::Nl],
+        _ => &[Lang::Nl, Lang::En],
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{lookup_langs, Scoring};
 use crate::lang::Lang;
-use crate::lexicon::{self, Modifier, PhraseKind, ACRONYMS, EMOJI, EMOTICONS, PROFANITY, VALENCE_SCALE};
+use crate::lexicon::{self, Modifier, PhraseKind, EMOJI, EMOTICONS, PROFANITY, VALENCE_SCALE};
 use crate::text::{Kind, Token};
 
 /// The rules in the order they run.
@@ -85,15 +85,6 @@ const DEADLINE_DAY: &[&str] = &[
 ];
 /// Question marks → uncertainty: one, two, three or more.
 pub const QUESTION_UNCERTAINTY: [f32; 3] = [0.15, 0.3, 0.5];
-/// Curse prefixes of Dutch compounds ("kutservice", "rotbedrijf").
-const CURSE_PREFIXES: &[&str] = &["kut", "klote", "kanker", "tering", "tyfus", "pleuris", "kolere", "klere", "rot"];
-/// Valence of a curse-prefixed compound (≈ "klote").
-const CURSE_PREFIX_VALENCE: f32 = -2.4;
-/// Intensifying prefixes of Dutch compounds ("superslecht", "keigoed").
-const BOOST_PREFIXES: &[&str] = &["super", "mega", "hyper", "ultra", "kei", "bere", "reuze", "oer", "hartstikke", "loei", "snoei", "dood"];
-/// Compound heads must be at least this long (bytes), to avoid chance hits.
-const MIN_HEAD: usize = 5;
-const MIN_COMPOUND: usize = 8;
 
 fn sign(x: f32) -> f32 {
     if x < 0.0 {
@@ -185,75 +176,54 @@ fn strongest_tone_matches(matches: &[crate::phrases::Match]) -> Vec<bool> {
     kept
 }
 
-/// Valence of one word token: profanity, lexicon (detected language first),
-/// elongation fallback, Dutch compounds. Returns (valence, rule name).
+/// Valence of one word token: profanity, lexicon (`lookup_langs`: the detected
+/// language), elongation fallback, Dutch compounds. Returns (valence, rule name).
 fn word_valence(s: &Scoring<'_, '_>, t: &Token) -> Option<(f32, &'static str)> {
-    let p = s.p;
-    let norm = p.norm(t);
-    if let Some(v) = PROFANITY.get(norm) {
+    let lex = &t.lex;
+    if let Some(v) = lex.profanity {
         return Some((v as f32 / VALENCE_SCALE, "profanity"));
     }
     let langs = lookup_langs(&s.det);
-    for (n, lang) in langs.into_iter().enumerate() {
+    for (n, &lang) in langs.iter().enumerate() {
         // The other language only for longer words that are not our own function words.
-        if n == 1 && (norm.len() < 4 || t.stop != 0) {
+        if n == 1 && (t.norm.1 - t.norm.0 < 4 || t.stop != 0) {
             continue;
         }
-        if let Some(v) = lexicon::token_valence(lang, norm, p.stem(t, lang)) {
+        if let Some(v) = lex.valence(lang) {
             return (v != 0.0).then_some((v, "lexicon"));
         }
     }
     if t.elongated {
-        // "niceee" → "nicee" (kept 2) → "nice" (collapse pairs)
-        let mut once = String::with_capacity(norm.len());
-        for c in norm.chars() {
-            if !once.ends_with(c) {
-                once.push(c);
-            }
-        }
-        if let Some(v) = PROFANITY.get(&once) {
-            return Some((v as f32 / VALENCE_SCALE, "profanity"));
-        }
-        for lang in langs {
-            let st = match lang {
-                Lang::Nl => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Dutch),
-                _ => rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
-            };
-            for cand in [once.as_str(), &st.stem(&once)] {
-                if let Some(v) = lexicon::word_valence(lang, cand) {
-                    if v != 0.0 {
-                        return Some((v, "lexicon"));
-                    }
-                }
-            }
+        if let Some(hit) = elongated_valence(s.p.norm(t), langs) {
+            return Some(hit);
         }
     }
-    if s.det.lang != Lang::En || s.det.mixed {
-        return compound_valence(p.stem(t, Lang::Nl));
+    if langs.contains(&Lang::Nl) {
+        if let Some((v, curse)) = lex.compound {
+            return Some((v as f32 / VALENCE_SCALE, if curse { "profanity" } else { "compound" }));
+        }
     }
     None
 }
 
-/// Dutch closed compounds: "kutservice" (curse prefix), "superslecht" (booster
-/// prefix + head), "klantenserviceramp" (known head at the end).
-fn compound_valence(stem: &str) -> Option<(f32, &'static str)> {
-    if stem.len() < MIN_COMPOUND || !stem.is_ascii() {
-        return None;
-    }
-    for pre in CURSE_PREFIXES {
-        // "rot|terdam": Dutch compounds do not double the letter at the seam, so a head
-        // starting with the prefix's last letter means this is not a compound.
-        let doubled = stem.as_bytes().get(pre.len()) == pre.as_bytes().last();
-        if stem.len() >= pre.len() + 3 && stem.starts_with(pre) && !doubled {
-            return Some((CURSE_PREFIX_VALENCE, "profanity"));
+/// "niceee" → "nicee" (kept 2) → "nice" (collapse pairs), then the lexicons (rare: uncached).
+fn elongated_valence(norm: &str, langs: &[Lang]) -> Option<(f32, &'static str)> {
+    let mut once = String::with_capacity(norm.len());
+    for c in norm.chars() {
+        if !once.ends_with(c) {
+            once.push(c);
         }
     }
-    let boost = BOOST_PREFIXES.iter().find(|pre| stem.starts_with(**pre)).map(|pre| pre.len());
-    for start in 3..=stem.len().saturating_sub(MIN_HEAD) {
-        if let Some(v) = lexicon::word_valence(Lang::Nl, &stem[start..]) {
-            if v != 0.0 {
-                let boosted = if boost == Some(start) { v + sign(v) * B_INCR_STRONG } else { v };
-                return Some((boosted, "compound"));
+    if let Some(v) = PROFANITY.get(&once) {
+        return Some((v as f32 / VALENCE_SCALE, "profanity"));
+    }
+    for &lang in langs {
+        let stem = super::vocab::stem_uncached(&once, lang);
+        for cand in [once.as_str(), stem.as_str()] {
+            if let Some(v) = lexicon::word_valence(lang, cand) {
+                if v != 0.0 {
+                    return Some((v, "lexicon"));
+                }
             }
         }
     }
@@ -315,8 +285,7 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
 }
 
 fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
-    let norm = s.p.norm(t);
-    t.caps && s.p.has_lower && !t.has_digit && !(norm.len() <= 4 && ACRONYMS.contains(norm))
+    t.caps && s.p.has_lower && !t.has_digit && !t.lex.has(super::vocab::flag::ACRONYM)
 }
 
 /// ALL-CAPS sentiment words in mixed-case text are emphasised (not acronyms: DHL, KPN).

@@ -1,0 +1,340 @@
+//! Everything the engine knows about one word form, looked up once per distinct
+//! form: stopword bits, modifier kind, profanity, English and Dutch valence, language
+//! cues, whether a phrase starts with it, and its Snowball stems.
+//!
+//! A word is stemmed (in both languages) and looked up in every table only the first
+//! time it is seen; the result is kept in a small direct-mapped cache (per thread,
+//! `CACHE_SLOTS` entries, words up to `MAX_CACHED` bytes). The cache only stores what
+//! `compute` returns for the same bytes, so results never depend on it: a cold and a
+//! warm engine give identical analyses (`tests/rules.rs`, `vocab_cache_is_transparent`).
+//!
+//! Architecture invariant: `vocab` knows nothing about messages; everything here is a
+//! pure function of the folded word form.
+
+use std::cell::RefCell;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::lang::Lang;
+use crate::lexicon::{self, Modifier, ACRONYMS, EN_LEX, MODIFIERS, NL_LEX, PROFANITY, STOPWORDS, VALENCE_SCALE};
+
+/// Words at least this long are stemmed; shorter ones are their own stem (= build.rs `MIN_STEM_LEN`).
+pub const MIN_STEM_LEN: usize = 4;
+/// Longest word form kept in the cache (longer forms are computed every time).
+pub const MAX_CACHED: usize = 32;
+/// Cache sets (a power of two), two forms each: 16,384 forms (≈ 1 MB) hold the
+/// vocabulary of a busy support inbox (the 2,000-message speed corpus has 7,300).
+const CACHE_SETS: usize = 8192;
+
+/// Bit flags of `Info::flags`.
+pub mod flag {
+    /// Known to the English lexicon (form or stem), for language detection.
+    pub const IN_EN: u16 = 1;
+    /// Known to the Dutch lexicon (stem).
+    pub const IN_NL: u16 = 2;
+    /// Dutch / English spelling cue ("ij", "sch" / "th", "tion").
+    pub const SPELL_NL: u16 = 4;
+    pub const SPELL_EN: u16 = 8;
+    /// An upper-case name that is not shouting (DHL, KPN), only for forms ≤ 4 bytes.
+    pub const ACRONYM: u16 = 16;
+    /// Some English / Dutch phrase starts with this form's English / Dutch stem.
+    pub const PHRASE_EN: u16 = 32;
+    pub const PHRASE_NL: u16 = 64;
+    /// The English and Dutch stems are equal.
+    pub const SAME_STEM: u16 = 128;
+    /// A stem is not the form's prefix plus a short ending: `Info`'s stems are not
+    /// usable, stem with `stem_uncached` (never seen with Snowball; a safety net).
+    pub const IRREGULAR: u16 = 512;
+    /// Letters only (stemmable).
+    pub const ALPHA: u16 = 256;
+}
+
+/// A stem stored relative to its word: the first `keep` bytes of the word, then
+/// `tail` (Snowball changes only the end: "happy" → "happ" + "i", "boos" → "bo" + "s").
+#[derive(Clone, Copy)]
+pub struct Stem {
+    keep: u8,
+    tail_len: u8,
+    tail: [u8; MAX_TAIL],
+}
+
+/// Longest stem ending that differs from the word ("ational" → "ate").
+const MAX_TAIL: usize = 6;
+
+impl Stem {
+    const SAME: Stem = Stem { keep: u8::MAX, tail_len: 0, tail: [0; MAX_TAIL] };
+    /// `None` when the stem is not the word's prefix plus a short tail (then the form is not cached).
+    fn new(word: &str, stem: &str) -> Option<Stem> {
+        if stem == word {
+            return Some(Stem::SAME);
+        }
+        let (w, s) = (word.as_bytes(), stem.as_bytes());
+        let mut keep = w.iter().zip(s).take_while(|(a, b)| a == b).count();
+        while !stem.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        let tail = &s[keep..];
+        if tail.len() > MAX_TAIL || keep >= u8::MAX as usize {
+            return None;
+        }
+        let mut st = Stem { keep: keep as u8, tail_len: tail.len() as u8, tail: [0; MAX_TAIL] };
+        st.tail[..tail.len()].copy_from_slice(tail);
+        Some(st)
+    }
+    /// Whether the stem is the word itself.
+    pub fn is_same(&self) -> bool {
+        self.keep == u8::MAX
+    }
+    /// Write the stem of `word` into `out`.
+    pub fn write(&self, word: &str, out: &mut String) {
+        if self.is_same() {
+            out.push_str(word);
+            return;
+        }
+        out.push_str(word.get(..self.keep as usize).unwrap_or(""));
+        out.push_str(std::str::from_utf8(&self.tail[..self.tail_len as usize]).unwrap_or(""));
+    }
+}
+
+/// What the tables say about one folded word form (kept on every word token).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Lex {
+    pub stop: u8,
+    pub modifier: Option<Modifier>,
+    /// Valences × `VALENCE_SCALE` (i8 as in the tables).
+    pub profanity: Option<i8>,
+    /// English: by form, else by English stem.
+    pub en: Option<i8>,
+    /// Dutch: by Dutch stem.
+    pub nl: Option<i8>,
+    /// A Dutch closed compound ("kutservice", "superslecht", "klantenserviceramp"):
+    /// valence × `VALENCE_SCALE` and whether it is a curse.
+    pub compound: Option<(i16, bool)>,
+    pub flags: u16,
+}
+
+/// A `Lex` and the form's stems.
+#[derive(Clone, Copy)]
+pub struct Info {
+    pub lex: Lex,
+    pub stem_en: Stem,
+    pub stem_nl: Stem,
+}
+
+impl Lex {
+    pub fn has(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+    /// Valence in `lang` (VADER scale), if the form is in that language's lexicon.
+    pub fn valence(&self, lang: Lang) -> Option<f32> {
+        let v = match lang {
+            Lang::En => self.en,
+            Lang::Nl => self.nl,
+            Lang::Unknown => None,
+        };
+        v.map(|v| v as f32 / VALENCE_SCALE)
+    }
+}
+
+struct Stemmers {
+    en: Stemmer,
+    nl: Stemmer,
+}
+
+struct Slot {
+    len: u8,
+    key: [u8; MAX_CACHED],
+    info: Info,
+}
+
+/// Two slots per set; `recent[set]` says which one was filled last.
+struct Cache {
+    slots: Vec<Slot>,
+    recent: Vec<u8>,
+    stemmers: Stemmers,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+/// FxHash-style multiplicative hash over the bytes (no dependencies, no randomness).
+fn hash(b: &[u8]) -> usize {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    (h >> 32) as usize
+}
+
+fn new_stemmers() -> Stemmers {
+    Stemmers { en: Stemmer::create(Algorithm::English), nl: Stemmer::create(Algorithm::Dutch) }
+}
+
+/// Look a folded word form up (cached). `f` reads the info without copying it.
+pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
+    CACHE.with(|c| {
+        let Ok(mut guard) = c.try_borrow_mut() else {
+            // re-entrant use (never happens today): compute without the cache
+            return f(&compute(word, &new_stemmers()).0);
+        };
+        let cache = guard.get_or_insert_with(|| Cache { slots: Vec::new(), recent: Vec::new(), stemmers: new_stemmers() });
+        let b = word.as_bytes();
+        if b.len() > MAX_CACHED || b.is_empty() {
+            return f(&compute(word, &cache.stemmers).0);
+        }
+        if cache.slots.is_empty() {
+            cache.slots = (0..CACHE_SETS * 2).map(|_| Slot { len: 0, key: [0; MAX_CACHED], info: EMPTY_INFO }).collect();
+            cache.recent = vec![0; CACHE_SETS];
+        }
+        let set = hash(b) & (CACHE_SETS - 1);
+        let is = |s: &Slot| s.len as usize == b.len() && &s.key[..b.len()] == b;
+        let i = if is(&cache.slots[2 * set]) {
+            2 * set
+        } else if is(&cache.slots[2 * set + 1]) {
+            2 * set + 1
+        } else {
+            let (info, cacheable) = compute(word, &cache.stemmers);
+            if !cacheable {
+                return f(&info);
+            }
+            let way = 1 - cache.recent[set] as usize;
+            cache.recent[set] = way as u8;
+            let s = &mut cache.slots[2 * set + way];
+            s.len = b.len() as u8;
+            s.key[..b.len()].copy_from_slice(b);
+            s.info = info;
+            2 * set + way
+        };
+        f(&cache.slots[i].info)
+    })
+}
+
+/// Empty the cache of this thread (tests and cold-start measurements).
+pub fn clear_cache() {
+    CACHE.with(|c| {
+        if let Ok(mut g) = c.try_borrow_mut() {
+            if let Some(cache) = g.as_mut() {
+                cache.slots.clear();
+            }
+        }
+    });
+}
+
+const EMPTY_INFO: Info = Info {
+    lex: Lex { stop: 0, modifier: None, profanity: None, en: None, nl: None, compound: None, flags: 0 },
+    stem_en: Stem::SAME,
+    stem_nl: Stem::SAME,
+};
+
+fn spelling(word: &str) -> u16 {
+    let mut f = 0;
+    if ["ij", "sch", "oe", "ui", "aa", "uu", "cht", "eu"].iter().any(|c| word.contains(c)) {
+        f |= flag::SPELL_NL;
+    }
+    if ["th", "wh", "tion", "ph", "ck", "ough", "ay", "ey", "ly"].iter().any(|c| word.contains(c)) {
+        f |= flag::SPELL_EN;
+    }
+    f
+}
+
+/// The uncached lookup: stems and every table, for one folded form; and whether
+/// the stems fit the compact form (then the result may be cached).
+fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
+    let mut out = EMPTY_INFO;
+    let mut info = Lex::default();
+    info.stop = STOPWORDS.get(word).unwrap_or(0);
+    info.modifier = MODIFIERS.get(word);
+    info.profanity = PROFANITY.get(word);
+    if word.len() <= 4 && ACRONYMS.contains(word) {
+        info.flags |= flag::ACRONYM;
+    }
+    let alpha = word.chars().all(char::is_alphabetic);
+    if alpha {
+        info.flags |= flag::ALPHA;
+    }
+    // Exactly the keys of build.rs: short words, stopwords and words with non-letters are their own stem.
+    let stemmable = alpha && word.len() >= MIN_STEM_LEN && info.stop == 0;
+    let (se, sn) = if stemmable { (st.en.stem(word), st.nl.stem(word)) } else { (word.into(), word.into()) };
+    let (ste, stn) = (Stem::new(word, &se), Stem::new(word, &sn));
+    let cacheable = ste.is_some() && stn.is_some();
+    if !cacheable {
+        info.flags |= flag::IRREGULAR;
+    }
+    out.stem_en = ste.unwrap_or(Stem::SAME);
+    out.stem_nl = stn.unwrap_or(Stem::SAME);
+    if se == sn {
+        info.flags |= flag::SAME_STEM;
+    }
+    info.en = EN_LEX.get(word).or_else(|| EN_LEX.get(&se));
+    info.nl = NL_LEX.get(&sn);
+    if info.en.is_some() {
+        info.flags |= flag::IN_EN;
+    }
+    if info.nl.is_some() {
+        info.flags |= flag::IN_NL;
+    }
+    info.flags |= spelling(word);
+    if !lexicon::phrases_starting(&se).is_empty() {
+        info.flags |= flag::PHRASE_EN;
+    }
+    if !lexicon::phrases_starting(&sn).is_empty() {
+        info.flags |= flag::PHRASE_NL;
+    }
+    info.compound = compound_valence(&sn);
+    out.lex = info;
+    (out, cacheable)
+}
+
+/// Curse prefixes of Dutch compounds ("kutservice", "rotbedrijf").
+const CURSE_PREFIXES: &[&str] = &["kut", "klote", "kanker", "tering", "tyfus", "pleuris", "kolere", "klere", "rot"];
+/// Valence of a curse-prefixed compound (≈ "klote").
+const CURSE_PREFIX_VALENCE: f32 = -2.4;
+/// Intensifying prefixes of Dutch compounds ("superslecht", "keigoed").
+const BOOST_PREFIXES: &[&str] = &["super", "mega", "hyper", "ultra", "kei", "bere", "reuze", "oer", "hartstikke", "loei", "snoei", "dood"];
+/// Compound heads must be at least this long (bytes), to avoid chance hits.
+const MIN_HEAD: usize = 5;
+const MIN_COMPOUND: usize = 8;
+
+/// Dutch closed compounds over the Dutch stem: "kutservice" (curse prefix),
+/// "superslecht" (booster prefix + head), "klantenserviceramp" (known head at the end).
+fn compound_valence(stem: &str) -> Option<(i16, bool)> {
+    if stem.len() < MIN_COMPOUND || !stem.is_ascii() {
+        return None;
+    }
+    let scaled = |v: f32| (v * VALENCE_SCALE).round() as i16;
+    for pre in CURSE_PREFIXES {
+        // "rot|terdam": Dutch compounds do not double the letter at the seam, so a head
+        // starting with the prefix's last letter means this is not a compound.
+        let doubled = stem.as_bytes().get(pre.len()) == pre.as_bytes().last();
+        if stem.len() >= pre.len() + 3 && stem.starts_with(pre) && !doubled {
+            return Some((scaled(CURSE_PREFIX_VALENCE), true));
+        }
+    }
+    let boost = BOOST_PREFIXES.iter().find(|pre| stem.starts_with(**pre)).map(|pre| pre.len());
+    for start in 3..=stem.len().saturating_sub(MIN_HEAD) {
+        if let Some(v) = lexicon::word_valence(Lang::Nl, &stem[start..]) {
+            if v != 0.0 {
+                let boosted = if boost == Some(start) { v + v.signum() * super::rules::B_INCR_STRONG } else { v };
+                return Some((scaled(boosted), false));
+            }
+        }
+    }
+    None
+}
+
+/// Stem a form longer than the cache holds (rare: the slow path).
+pub fn stem_uncached(word: &str, lang: Lang) -> String {
+    let alg = if lang == Lang::Nl { Algorithm::Dutch } else { Algorithm::English };
+    Stemmer::create(alg).stem(word).into_owned()
+}
