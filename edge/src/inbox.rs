@@ -99,7 +99,7 @@ pub async fn list(req: Request, rc: Ctx) -> EdgeResult<Response> {
     json(&InboxList { items }, 200)
 }
 
-async fn detail_of(db: &worker::D1Database, conv: &ConvRow) -> EdgeResult<InboxConversation> {
+pub(crate) async fn detail_of(db: &worker::D1Database, conv: &ConvRow) -> EdgeResult<InboxConversation> {
     let rows = store::messages_after(db, &conv.id, 0, 10_000).await?;
     let transcript: Vec<WireMessage> = rows.iter().map(MessageRow::wire).collect();
     Ok(InboxConversation {

@@ -8,7 +8,7 @@
 //! security headers (a strict CSP: no inline script or style, same-origin only) in one place.
 use tandem_shared::{
     policy::Tier,
-    wire::{AgentIdentity, ConvStatus, EscalationEvent, InboxConversation, TransferRequest},
+    wire::{AgentIdentity, ConvStatus, EscalationEvent, TransferRequest},
 };
 use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
 
@@ -205,25 +205,9 @@ pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         )?;
         let results = store::batch(&db, vec![update, item, log]).await?;
         if results.first().map(store::changes) == Some(1) {
+            // The stored row now carries the transfer note among its reasons.
             let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
-            let rows = store::messages_after(&db, &id, 0, 10_000).await?;
-            let transcript: Vec<_> = rows.iter().map(MessageRow::wire).collect();
-            return json(
-                &InboxConversation {
-                    id: conv.id.clone(),
-                    site: conv.site.clone(),
-                    status: conv.status,
-                    tier: conv.tier,
-                    lang: conv.lang,
-                    agent: conv.agent.clone(),
-                    trajectory: escalation::trajectory(&rows),
-                    intents: serde_json::from_str(&conv.intents).unwrap_or_default(),
-                    reasons,
-                    summary: escalation::summary(&transcript),
-                    transcript,
-                },
-                200,
-            );
+            return json(&crate::inbox::detail_of(&db, &conv).await?, 200);
         }
     }
     Err(EdgeError::Conflict("the conversation is busy; retry".into()))
