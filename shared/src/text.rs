@@ -226,14 +226,27 @@ impl Builder {
             self.run = 0;
             self.elongated = false;
         }
-        if c.is_uppercase() {
-            self.upper += 1;
-        } else if c.is_lowercase() {
-            self.lower += 1;
-        } else if c.is_numeric() {
-            self.digit = true;
-        }
-        let Some(f) = fold_char(c) else { return };
+        let f = if c.is_ascii() {
+            // fast path: ASCII letters and digits
+            if c.is_ascii_uppercase() {
+                self.upper += 1;
+            } else if c.is_ascii_lowercase() {
+                self.lower += 1;
+            } else if c.is_ascii_digit() {
+                self.digit = true;
+            }
+            c.to_ascii_lowercase()
+        } else {
+            if c.is_uppercase() {
+                self.upper += 1;
+            } else if c.is_lowercase() {
+                self.lower += 1;
+            } else if c.is_numeric() {
+                self.digit = true;
+            }
+            let Some(f) = fold_char(c) else { return };
+            f
+        };
         if f == self.last {
             self.run += 1;
         } else {
@@ -297,7 +310,9 @@ pub fn parse(text: &str) -> Parsed<'_> {
         if b.tokens.len() >= MAX_TOKENS {
             break;
         }
-        if let Some(len) = opaque_at(text_cut, i, b.word_start.is_some()) {
+        if !matches!(c, '&' | 'h' | 'H' | 'w' | 'W') {
+            // not the start of an opaque token (the common case, checked first)
+        } else if let Some(len) = opaque_at(text_cut, i, b.word_start.is_some()) {
             b.end_word(i);
             let ns = b.buf.len();
             if text_cut[i..].starts_with("&lt;3") {

@@ -191,6 +191,18 @@ test('C04 long unbroken text wraps inside the bubble and the panel never scrolls
   await context.close();
 });
 
+test('the newest message stays in view as the conversation grows', async () => {
+  const { context, page, w } = await newCustomer();
+  await w.goto(site.url + '/');
+  await w.open();
+  for (let i = 1; i <= 6; i++) await w.send(`vraag nummer ${i} over mijn bestelling`);
+  await eventually(async () => (await w.texts('customer')).length === 6);
+  const atBottom = await eventually(() => w.log.evaluate((el) => el.scrollHeight > el.clientHeight && el.scrollTop + el.clientHeight >= el.scrollHeight - 2),
+    { what: 'the log scrolled to the newest message' });
+  assert.ok(atBottom);
+  await context.close();
+});
+
 test('C05 going offline and online five times never duplicates messages', async () => {
   const { context, page, w } = await newCustomer();
   await w.goto(site.url + '/');

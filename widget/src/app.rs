@@ -121,8 +121,20 @@ fn Log() -> impl IntoView {
     let session = ctx.session;
     let greeting = ctx.cfg.persona.greeting.clone().unwrap_or_else(|| ctx.cat.t("greeting"));
     let bot_label = ctx.cat.tf("bot_label", &[("name", &ctx.cfg.persona.name)]);
+    let log = NodeRef::<leptos::html::Div>::new();
+    // Keep the newest message in view as messages arrive and when the panel opens.
+    let open = ctx.open;
+    Effect::new(move |_| {
+        session.with(|s| s.entries.len());
+        open.track();
+        request_animation_frame(move || {
+            if let Some(el) = log.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
     view! {
-        <div class="log" role="log" aria-live="polite" aria-relevant="additions" data-testid="log">
+        <div class="log" node_ref=log role="log" aria-live="polite" aria-relevant="additions" data-testid="log">
             <ol class="messages">
                 <li class="msg bot greeting" data-author="bot">
                     <span class="label">{bot_label}</span>

@@ -11,6 +11,8 @@ use crate::text::{Kind, Token};
 pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     phrase_rule,
     lexicon_rule,
+    word_sense_rule,
+    too_rule,
     booster_as_word_rule,
     caps_rule,
     elongation_rule,
@@ -18,6 +20,8 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     negation_rule,
     sarcasm_form_rule,
     contrast_rule,
+    hypothetical_rule,
+    exasperation_rule,
     question_rule,
     shouting_rule,
     deadline_rule,
@@ -78,8 +82,8 @@ pub const NEG_TO_FRUSTRATION: f32 = 0.55;
 pub const NONNEG_TONE_FACTOR: f32 = 0.5;
 /// A deadline ("need it tomorrow"): about one urgency phrase (own choice).
 pub const DEADLINE_URGENCY: f32 = 0.55;
-const DEADLINE_NEED: &[&str] = &["need", "needed", "nodig"];
-const DEADLINE_DAY: &[&str] = &[
+pub(crate) const DEADLINE_NEED: &[&str] = &["need", "needed", "nodig"];
+pub(crate) const DEADLINE_DAY: &[&str] = &[
     "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend",
     "vandaag", "vanavond", "morgen", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
 ];
@@ -482,7 +486,11 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                         pos = true;
                     }
                 }
-                if !pos && (repeat || neg <= -1.5) {
+                // a real cue: a repeat marker ("alweer", "another"), or an interjection
+                // opener ("oh great, ...") with clear negativity. A plain positive word, a
+                // comma and a negative one is praise and criticism ("a smart, provocative drama").
+                let interjection = k > i;
+                if !pos && (repeat || (interjection && neg <= -1.5)) {
                     let v = s.val[j];
                     s.val[j] = -v * SARCASM_FLIP;
                     let orig = s.p.orig(&toks[j]);
@@ -544,15 +552,182 @@ pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
         if t.sentence != sentence {
             (sentence, need, day) = (t.sentence, false, false);
         }
-        let w = s.p.norm(t);
-        need |= DEADLINE_NEED.contains(&w);
-        day |= DEADLINE_DAY.contains(&w);
+        need |= t.lex.has(super::vocab::flag::NEED);
+        day |= t.lex.has(super::vocab::flag::DAY);
         if need && day {
             s.urgency += DEADLINE_URGENCY;
             let orig = s.p.orig(t);
             s.ev("deadline", orig, DEADLINE_URGENCY);
             return;
         }
+    }
+}
+
+/// "like" comparing, not liking: after a form of be/feel/look/sound/seem ("it's like
+/// a dream", "feels like home") or before an article or pronoun without a subject
+/// before it ("like a charm"). "kind of" / "sort of" are dampers, not kindness.
+pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    for i in 0..toks.len() {
+        if !toks[i].is_word() || s.covered[i] {
+            continue;
+        }
+        let w = s.p.norm(&toks[i]);
+        let next = next_word(s, i).map(|j| s.p.norm(&toks[j]));
+        let prev = prev_word(s, i).map(|j| s.p.norm(&toks[j]));
+        match w {
+            "like" if s.val[i] > 0.0 => {
+                let verb = prev.is_some_and(|p| LIKE_SUBJECT.contains(&p));
+                let comparison = prev.is_some_and(|p| LIKE_COMPARE_PREV.contains(&p))
+                    || (!verb && next.is_some_and(|n| LIKE_COMPARE_NEXT.contains(&n)));
+                if comparison {
+                    let v = s.val[i];
+                    s.val[i] = 0.0;
+                    let orig = s.p.orig(&toks[i]);
+                    s.ev("like_comparison", orig, -v);
+                }
+            }
+            "kind" | "sort" if next == Some("of") => {
+                s.val[i] = 0.0;
+                s.modifier[i] = Some(Modifier::Damper);
+                let orig = s.p.orig(&toks[i]);
+                s.ev("kind_of_damper", orig, 0.0);
+            }
+            "well" if s.val[i] == 0.0 && prev != Some("as") => {
+                let good = prev.is_some_and(|p| WELL_PREV.contains(&p)) || next.is_some_and(|n| WELL_NEXT.contains(&n));
+                if good {
+                    s.val[i] = WELL_VALENCE;
+                    s.modifier[i] = None;
+                    let orig = s.p.orig(&toks[i]);
+                    s.ev("well_done", orig, WELL_VALENCE);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// "well" as praise (VADER's own valence for "well", 1.1).
+pub const WELL_VALENCE: f32 = 1.1;
+/// "works well", "holds up very well", "so well".
+const WELL_PREV: &[&str] = &[
+    "very", "so", "really", "pretty", "quite", "extremely", "incredibly", "works", "worked", "work", "working", "holds",
+    "held", "up", "performs", "performed", "played", "plays", "fits", "fit", "went", "goes", "aged", "done", "made",
+    "written", "acted", "cast", "did", "does", "do", "functions", "functioned", "sounds", "looks",
+];
+/// "well made", "well done", "well worth".
+const WELL_NEXT: &[&str] = &[
+    "made", "done", "worth", "written", "acted", "built", "designed", "crafted", "executed", "packaged", "priced",
+    "directed", "deserved", "thought", "constructed", "balanced", "paced", "played", "cast", "shot", "edited",
+];
+/// Before "like", a subject or auxiliary makes it the verb: "I like", "would like".
+const LIKE_SUBJECT: &[&str] = &[
+    "i", "you", "we", "they", "he", "she", "people", "who", "do", "don't", "dont", "would", "really", "also", "to",
+    "i'd", "we'd", "you'd", "they'd", "did", "does", "will", "still", "definitely", "totally", "truly", "genuinely",
+    "actually", "kids", "everyone", "everybody", "customers", "users", "folks", "didn't", "doesn't", "i'll", "might",
+];
+/// Before "like", be/feel/look/sound/seem make it a comparison.
+const LIKE_COMPARE_PREV: &[&str] = &[
+    "is", "was", "it's", "its", "that's", "thats", "be", "been", "being", "are", "were", "i'm", "im", "feel", "feels",
+    "felt", "feeling", "look", "looks", "looked", "looking", "sound", "sounds", "sounded", "seem", "seems", "seemed",
+    "smell", "smells", "taste", "tastes", "act", "acts", "acted", "just", "exactly", "more", "much", "nothing",
+    "something", "anything", "things", "stuff", "kinda", "almost", "you're", "he's", "she's", "they're", "we're",
+];
+/// After "like" (with no subject before), an article or pronoun: "like a charm".
+const LIKE_COMPARE_NEXT: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "their", "our", "it", "its",
+    "it's", "he", "she", "they", "we", "i", "you", "someone", "something", "anything", "nothing", "crazy", "hell",
+    "what", "how", "when", "new", "any", "some", "most", "every",
+];
+
+fn next_word(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    let clause = s.p.tokens[i].clause;
+    (i + 1..s.p.tokens.len()).take_while(|&j| s.p.tokens[j].clause == clause).find(|&j| s.p.tokens[j].is_word())
+}
+
+fn prev_word(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    let clause = s.p.tokens[i].clause;
+    (0..i).rev().take_while(|&j| s.p.tokens[j].clause == clause).find(|&j| s.p.tokens[j].is_word())
+}
+
+/// "too" + a word without sentiment leans negative ("too many", "too long", "too
+/// small"); + a negative word it boosts ("too pretentious"); + a positive word it is
+/// no booster ("too good" stays as good as "good"). Own choice: about "slightly bad".
+pub const TOO_VALENCE: f32 = -1.0;
+pub fn too_rule(s: &mut Scoring<'_, '_>) {
+    for i in 0..s.p.tokens.len() {
+        if !s.p.tokens[i].is_word() || s.covered[i] || s.p.norm(&s.p.tokens[i]) != "too" {
+            continue;
+        }
+        let Some(j) = next_word(s, i).filter(|&j| j == i + 1) else { continue };
+        if s.val[j] > 0.0 {
+            s.modifier[i] = None;
+        } else if s.val[j] == 0.0 && s.modifier[j].is_none() {
+            s.val[i] = TOO_VALENCE;
+            s.modifier[i] = None;
+            let (a, b) = (s.p.tokens[i].orig.0 as usize, s.p.tokens[j].orig.1 as usize);
+            let span = s.p.text.get(a..b).unwrap_or("");
+            s.ev("too", span, TOO_VALENCE);
+        }
+    }
+}
+
+/// Conditions and how-to questions describe a possibility, not an experience: "wat moet
+/// ik doen als het pakket beschadigd is?", "what if it arrives broken?", "if it breaks,
+/// can I return it?". Sentiment after "if" / "indien" / "mocht" (and after "als" /
+/// "wanneer" / "when" in a question) to the end of the clause counts `HYPOTHETICAL` of its
+/// value. Own choice.
+pub const HYPOTHETICAL: f32 = 0.25;
+const IF_ALWAYS: &[&str] = &["if", "indien", "mocht", "mochten", "unless", "tenzij"];
+const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether", "of"];
+pub fn hypothetical_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        let w = if toks[i].is_word() { s.p.norm(&toks[i]) } else { "" };
+        let always = IF_ALWAYS.contains(&w);
+        if !(always || IF_IN_QUESTION.contains(&w)) {
+            i += 1;
+            continue;
+        }
+        let sentence = toks[i].sentence;
+        let end = (i..n).find(|&j| toks[j].sentence != sentence || toks[j].kind == Kind::Punct).unwrap_or(n);
+        let question = toks.get(end).is_some_and(|t| t.quest > 0);
+        if !(always || question) {
+            i += 1;
+            continue;
+        }
+        let clause_end = (i + 1..n).find(|&j| toks[j].clause != toks[i].clause).unwrap_or(n);
+        let mut changed = 0.0;
+        for k in i + 1..clause_end {
+            if s.val[k] != 0.0 {
+                changed += s.val[k] * (1.0 - HYPOTHETICAL);
+                s.val[k] *= HYPOTHETICAL;
+            }
+        }
+        if changed != 0.0 {
+            let orig = s.p.orig(&toks[i]);
+            s.ev("hypothetical", orig, HYPOTHETICAL);
+        }
+        i = clause_end.max(i + 1);
+    }
+}
+
+/// A repeat marker ("steeds", "alweer", "again") with "??" or "!!" in a message with no
+/// sentiment word is exasperation: "steeds geld afgeschreven?? ik heb opgezegd!!". Own
+/// choice: about a mild complaint word.
+pub const EXASPERATION: f32 = -1.2;
+pub fn exasperation_rule(s: &mut Scoring<'_, '_>) {
+    if s.val.iter().any(|v| *v != 0.0) {
+        return;
+    }
+    let emphatic = s.p.tokens.iter().any(|t| t.excl >= 2 || t.quest >= 2);
+    let Some(r) = (0..s.p.tokens.len()).find(|&i| s.modifier[i] == Some(Modifier::Repeat)) else { return };
+    if emphatic {
+        s.val[r] = EXASPERATION;
+        let orig = s.p.orig(&s.p.tokens[r]);
+        s.ev("exasperation", orig, EXASPERATION);
     }
 }
 
