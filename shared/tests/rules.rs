@@ -202,3 +202,48 @@ fn frustration_calibration_keeps_order_and_range() {
     assert_eq!(cal(f32::NAN), 0.0);
     assert!(cal(0.4) > cal(0.35) && cal(0.35) > cal(0.3));
 }
+
+// regressions from the engine-quality benchmark (BENCHMARKS.md "Engine quality")
+cases! {
+    bench_url_is_not_a_sad_face: "check this http://t.co/abc:/ out" => [Neutral, NoRule("emoticon")],
+    bench_www_url_is_opaque: "see www.example.com/x:( now" => [Neutral],
+    bench_html_entity_is_not_a_word: "you &gt; me &amp; them" => [Neutral],
+    bench_html_heart_is_a_heart: "love you &lt;3" => [Pos, Rule("emoticon")],
+    bench_like_comparison_its_like: "it's like a dream" => [Rule("like_comparison")],
+    bench_like_comparison_feels_like: "feels like rain" => [Neutral, Rule("like_comparison")],
+    bench_like_verb_stays: "I like this phone" => [Pos, NoRule("like_comparison")],
+    bench_kind_of_is_a_damper: "kind of boring" => [Neg, Rule("kind_of_damper")],
+    bench_kind_of_alone_neutral: "it is kind of a movie" => [Neutral],
+    bench_no_dutch_slim_in_english: "the slim phone arrived" => [Neutral],
+    bench_no_dutch_boos_in_english: "my boss called" => [Neutral],
+    bench_no_dutch_urgency_in_english: "directing the movie" => [NoRule("urgency")],
+    bench_no_english_in_dutch_ideal: "ik wil met ideal betalen" => [Neutral],
+    bench_ideaal_still_positive: "dit is ideaal voor mij" => [Pos],
+    bench_sarcasm_needs_a_cue: "A smart, provocative drama" => [NoRule("sarcasm")],
+    bench_sarcasm_interjection_cue: "oh great, the package is broken and damaged" => [Neg, Rule("sarcasm")],
+    bench_praise_is_praise: "YES! WOOT!! LOL." => [Pos, NoRule("sarcasm")],
+    bench_too_leans_negative: "too many close ups" => [Neg, Rule("too")],
+    bench_too_boosts_negative: "too pretentious" => [Neg],
+    bench_too_good_not_negative: "too good" => [Pos],
+    bench_me_too_neutral: "me too" => [Neutral],
+    bench_well_after_verb: "it holds up very well" => [Pos, Rule("well_done")],
+    bench_well_made: "well made and cheap" => [Pos, Rule("well_done")],
+    bench_as_well_neutral: "I bought the case as well" => [Neutral],
+    bench_stuk_binnengekomen: "mijn bestelling was stuk" => [Neg],
+    bench_complaint_without_notice: "geannuleerd zonder dat iemand me iets liet weten" => [Neg],
+    bench_exasperation_repeat: "steeds geld afgeschreven?? ik heb opgezegd!!" => [Neg, Rule("exasperation")],
+    bench_how_to_question_damped: "wat moet ik doen als het pakket beschadigd is?" => [Rule("hypothetical")],
+    bench_if_damped: "if it arrives damaged, can I return it?" => [Rule("hypothetical")],
+    bench_best_is_english_too: "the best phone" => [Pos],
+    bench_is_is_dutch_too: "KPN is slecht" => [Neg, Lang(Lang::Nl)],
+}
+
+/// The per-form cache (`sentiment::vocab`) never changes a result: cold and warm agree.
+#[test]
+fn vocab_cache_is_transparent() {
+    let msgs = ["Dit is echt superslecht!!", "great, another delay", "ik wil een medewerker", "the best phone :)", "kutservice"];
+    let warm: Vec<_> = msgs.iter().map(|m| tandem_shared::analyze(m)).collect();
+    tandem_shared::sentiment::vocab::clear_cache();
+    let cold: Vec<_> = msgs.iter().map(|m| tandem_shared::analyze(m)).collect();
+    assert_eq!(warm, cold);
+}

@@ -679,7 +679,7 @@ pub fn too_rule(s: &mut Scoring<'_, '_>) {
 /// value. Own choice.
 pub const HYPOTHETICAL: f32 = 0.25;
 const IF_ALWAYS: &[&str] = &["if", "indien", "mocht", "mochten", "unless", "tenzij"];
-const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether", "of"];
+const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether"];
 pub fn hypothetical_rule(s: &mut Scoring<'_, '_>) {
     let toks = &s.p.tokens;
     let n = toks.len();

@@ -262,10 +262,12 @@ fn spelling(word: &str) -> u16 {
 /// the stems fit the compact form (then the result may be cached).
 fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     let mut out = EMPTY_INFO;
-    let mut info = Lex::default();
-    info.stop = STOPWORDS.get(word).unwrap_or(0);
-    info.modifier = MODIFIERS.get(word);
-    info.profanity = PROFANITY.get(word);
+    let mut info = Lex {
+        stop: STOPWORDS.get(word).unwrap_or(0),
+        modifier: MODIFIERS.get(word),
+        profanity: PROFANITY.get(word),
+        ..Lex::default()
+    };
     if word.len() <= 4 && ACRONYMS.contains(word) {
         info.flags |= flag::ACRONYM;
     }
