@@ -104,6 +104,9 @@ pub fn mount(root: web_sys::ShadowRoot, bubble: web_sys::HtmlElement, config: Js
     effects::persist(&ctx);
     effects::watch_online(&ctx);
     load_kb(&ctx);
+    // The engine's per-word cache and stemmers are set up on first use; do that now, while the
+    // browser is idle, so the visitor's first message is answered without that one-off cost.
+    let _ = tandem_shared::analyze("hallo, hoe gaat het? hello, how are you?");
 
     let c = ctx.clone();
     let toggle = Closure::<dyn Fn()>::new(move || effects::set_open(&c, !c.open.get_untracked()));
