@@ -177,14 +177,11 @@ impl Session {
         if status == self.status {
             return;
         }
-        match status {
-            ConvStatus::Resolved => {
-                let n = self.entries.len();
-                self.notice(&format!("resolved-{n}"), cat.t("resolved"));
-            }
-            ConvStatus::Bot if self.status == ConvStatus::Resolved => {}
-            _ => {}
+        if status == ConvStatus::Resolved {
+            let n = self.entries.len();
+            self.notice(&format!("resolved-{n}"), cat.t("resolved"));
         }
+        // The customer writes again after resolution: a new episode, which may escalate again.
         if status == ConvStatus::Bot && self.status == ConvStatus::Resolved {
             self.policy.start_new_episode();
         }
