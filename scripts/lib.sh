@@ -49,3 +49,17 @@ wait_for_url() {
   done
   die "$what did not come up at $url"
 }
+
+# npm_cached SRC NAME LABEL [npm ci args...]: installs SRC/package.json + package-lock.json
+# with `npm ci` into $CACHE/NAME-<hash of both files>, once; sets NPM_CACHED_DIR to that folder.
+npm_cached() {
+  local src=$1 name=$2 label=$3; shift 3
+  local hash; hash=$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-16)
+  NPM_CACHED_DIR="$CACHE/$name-$hash"
+  if [ ! -f "$NPM_CACHED_DIR/.done" ]; then
+    rm -rf "$NPM_CACHED_DIR"; mkdir -p "$NPM_CACHED_DIR"
+    cp "$src/package.json" "$src/package-lock.json" "$NPM_CACHED_DIR/"
+    step "npm ci ($label)" "$CACHE/logs/$name.log" env -C "$NPM_CACHED_DIR" npm ci --no-audit --no-fund "$@"
+    touch "$NPM_CACHED_DIR/.done"
+  fi
+}

@@ -89,15 +89,8 @@ if [ -z "$RUST_ROUTE" ]; then
 fi
 
 # ---------------------------------------------------------------- npm tools (pinned by lockfile)
-LOCK_HASH=$(cat "$ROOT/tests/package.json" "$ROOT/tests/package-lock.json" | sha256sum | cut -c1-16)
-NPM_DIR="$CACHE/npm-$LOCK_HASH"
-if [ ! -f "$NPM_DIR/.done" ]; then
-  rm -rf "$NPM_DIR"; mkdir -p "$NPM_DIR"
-  cp "$ROOT/tests/package.json" "$ROOT/tests/package-lock.json" "$NPM_DIR/"
-  step "npm ci (wrangler, workerd, playwright-core, axe-core, esbuild, binaryen)" "$CACHE/logs/npm.log" \
-    env -C "$NPM_DIR" npm ci --no-audit --no-fund
-  touch "$NPM_DIR/.done"
-fi
+npm_cached "$ROOT/tests" npm "wrangler, workerd, playwright-core, axe-core, esbuild, binaryen"
+NPM_DIR=$NPM_CACHED_DIR
 ln -sfn "$NPM_DIR/node_modules" "$ROOT/tests/node_modules"
 
 # ---------------------------------------------------------------- env for the other scripts
