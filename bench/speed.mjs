@@ -1,6 +1,8 @@
 // Messages per second in one Node process, same corpus for every engine:
 // Tandem compiled to wasm (wasm-bindgen --target nodejs) vs npm `sentiment` and `wink-sentiment`.
-// usage: node bench/speed.mjs CORPUS.txt PKG_DIR   → one JSON object on stdout
+// usage: node bench/speed.mjs CORPUS.txt PKG_DIR [FAST_PKG_DIR]   → one JSON object on stdout
+// PKG_DIR: the engine built with the shipped size-first profile (opt-level "z");
+// FAST_PKG_DIR: the same engine built for speed (opt-level 3), measured too when given.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,12 +11,12 @@ const require = createRequire(new URL('../tests/package.json', import.meta.url))
 const Sentiment = require('sentiment');
 const wink = require('wink-sentiment');
 
-const [, , corpusPath, pkgDir] = process.argv;
+const [, , corpusPath, pkgDir, fastPkgDir] = process.argv;
 if (!corpusPath || !pkgDir) {
   console.error('usage: node bench/speed.mjs CORPUS.txt PKG_DIR');
   process.exit(2);
 }
-const tandem = require(path.resolve(pkgDir, 'tandem_engine_wasm.js'));
+const load = (dir) => require(path.resolve(dir, 'tandem_engine_wasm.js'));
 const msgs = readFileSync(corpusPath, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 
@@ -38,12 +40,24 @@ function measure(fn) {
   return { passes: times.length, best_per_second: msgs.length / times[0], median_per_second: msgs.length / median, checksum: sink };
 }
 
+// Each Tandem entry point takes a JS string and returns to JS (bench/engine-wasm/src/lib.rs):
+// `valence` the score only (like the peers' `.score`), `analyze_json` the full analysis as a
+// JSON string, `analyze` the full analysis as a JS object; `utf8_len` only passes the string in.
+function tandemRuns(t, prefix) {
+  return {
+    [`${prefix}_valence`]: measure((m) => t.valence(m)),
+    [`${prefix}_analyze_json`]: measure((m) => t.analyze_json(m).length),
+    [`${prefix}_analyze`]: measure((m) => t.analyze(m).valence),
+    [`${prefix}_pass_string`]: measure((m) => t.utf8_len(m)),
+  };
+}
+
 const sentiment = new Sentiment();
 const results = {
   corpus_messages: msgs.length,
   node: process.version,
-  tandem_wasm_analyze: measure((m) => tandem.analyze(m).valence),
-  tandem_wasm_valence: measure((m) => tandem.valence(m)),
+  ...tandemRuns(load(pkgDir), 'tandem_wasm'),
+  ...(fastPkgDir ? tandemRuns(load(fastPkgDir), 'tandem_wasm_fast') : {}),
   sentiment: measure((m) => sentiment.analyze(m).score),
   wink_sentiment: measure((m) => wink(m).score),
 };

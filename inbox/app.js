@@ -2,6 +2,9 @@
 // Invariant: every text that came from a customer, a bot or the knowledge base is put in the
 // DOM as text (the `h` helper makes text nodes); nothing here assigns innerHTML.
 const POLL_MS = 1000;
+/** Queue rows loaded per tier at first, and per "Show more": the page never renders the whole
+ * queue of a busy site (1,000 open conversations cost ~0.5 s to fetch and lay out). */
+const PAGE = 50;
 const STORE_KEY = 'tandem-inbox';
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
@@ -33,7 +36,7 @@ function announce(text) { $('announce').textContent = text; }
 // ------------------------------------------------------------------------------------ state
 const state = {
   token: null, agent: null, mode: 'token', sites: [], site: null,
-  items: [], known: null, openId: null, detail: null, detailKey: '', suggestions: null,
+  items: [], counts: null, limit: PAGE, pendingList: null, known: null, waitingTotal: null, openId: null, detail: null, detailKey: '', suggestions: null,
   view: 'queue', polling: false, detailBusy: false,
 };
 
@@ -66,6 +69,13 @@ const enc = encodeURIComponent;
 async function start() {
   const saved = loadSession();
   if (saved?.token) Object.assign(state, { token: saved.token, agent: saved.agent, site: saved.site });
+  // The queue of the remembered site is fetched alongside /me, not after it: one round trip
+  // less before the page is usable (refreshList drops it if the site is no longer allowed).
+  if (saved?.site) {
+    const promise = api(listPath(saved.site));
+    promise.catch(() => {});
+    state.pendingList = { site: saved.site, promise };
+  }
   try {
     // With Cloudflare Access in front, /me answers without a token.
     const me = await api('/v1/inbox/me');
@@ -117,13 +127,13 @@ function signedIn(me, saved) {
 
 $('signout').addEventListener('click', () => {
   sessionStorage.removeItem(STORE_KEY);
-  Object.assign(state, { token: null, agent: null, openId: null, detail: null, items: [], known: null });
+  Object.assign(state, { token: null, agent: null, openId: null, detail: null, items: [], counts: null, limit: PAGE, known: null, waitingTotal: null });
   $('detail').hidden = true;
   showSignin();
 });
 $('site').addEventListener('change', (e) => {
   state.site = e.target.value;
-  state.known = null; state.openId = null; $('detail').hidden = true; $('empty-detail').hidden = false;
+  state.known = null; state.waitingTotal = null; state.limit = PAGE; state.openId = null; $('detail').hidden = true; $('empty-detail').hidden = false;
   saveSession(); refreshList(); if (state.view === 'kpis') loadKpis();
 });
 for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showView(b.dataset.view));
@@ -147,32 +157,41 @@ async function pollLoop() {
   }
 }
 
+const listPath = (site) => `/v1/inbox/conversations?site=${enc(site)}&limit=${state.limit}`;
+
 async function refreshList() {
   if (!state.site) return;
   let list;
   try {
-    list = await api(`/v1/inbox/conversations?site=${enc(state.site)}`);
+    const early = state.pendingList;
+    state.pendingList = null;
+    list = await (early?.site === state.site ? early.promise : api(listPath(state.site)));
   } catch (err) {
     if (err.status === 401) { state.polling = false; showSignin('Your session ended; sign in again.'); }
     return;
   }
   // Never show another site's conversation, whatever the API answered.
   state.items = list.items.filter((i) => i.site === state.site);
+  state.counts = list.counts;
   const ids = new Set(state.items.map((i) => i.conversation_id));
+  const waitingTotal = list.counts.specialist.waiting + list.counts.agent.waiting;
   if (state.known) {
+    // New arrivals below the loaded page are not in `items`: the counts tell about those.
     const fresh = state.items.filter((i) => !state.known.has(i.conversation_id) && i.status === 'waiting');
-    if (fresh.length) notify(fresh);
+    const more = Math.max(fresh.length, waitingTotal - state.waitingTotal);
+    if (more > 0) notify(fresh, more);
   }
   state.known = ids;
+  state.waitingTotal = waitingTotal;
   renderQueues();
 }
 
-function notify(fresh) {
+function notify(fresh, count) {
   const spec = fresh.filter((i) => i.tier === 'specialist').length;
-  const text = `${fresh.length} new conversation${fresh.length > 1 ? 's' : ''} waiting${spec ? ` (${spec} for a specialist)` : ''}`;
+  const text = `${count} new conversation${count > 1 ? 's' : ''} waiting${spec ? ` (${spec} for a specialist)` : ''}`;
   announce(text);
   if ('Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
-    try { new Notification('Tandem inbox', { body: `${text}: ${fresh[0].summary[0] || ''}`.slice(0, 180), tag: 'tandem-inbox' }); } catch {}
+    try { new Notification('Tandem inbox', { body: `${text}${fresh[0] ? `: ${fresh[0].summary[0] || ''}` : ''}`.slice(0, 180), tag: 'tandem-inbox' }); } catch {}
   }
 }
 
@@ -183,22 +202,25 @@ const ago = (ms) => {
 };
 
 let queueKey = '';
-/** Re-renders the queues only when something visible changed (1,000 rows cost ~10 ms). */
+/** Re-renders the queues only when something visible changed. */
 function renderQueues(force = false) {
   const now = Date.now();
-  const key = `${state.site}|${Math.floor(now / 15000)}|` + state.items.map((i) => `${i.conversation_id}:${i.status}:${i.tier}:${i.agent}`).join(',');
+  const counts = state.counts || { specialist: { open: 0, waiting: 0 }, agent: { open: 0, waiting: 0 } };
+  const key = `${state.site}|${Math.floor(now / 15000)}|${JSON.stringify(counts)}|` + state.items.map((i) => `${i.conversation_id}:${i.status}:${i.tier}:${i.agent}`).join(',');
   if (key === queueKey && !force) return;
   queueKey = key;
-  const waiting = state.items.filter((i) => i.status === 'waiting');
+  const waiting = counts.specialist.waiting + counts.agent.waiting;
   for (const tier of ['specialist', 'agent']) {
-    const items = state.items.filter((i) => i.tier === tier);
-    document.querySelector(`[data-testid=count-${tier}]`).textContent = String(items.filter((i) => i.status === 'waiting').length);
+    const items = state.items.filter((i) => (tier === 'specialist') === (i.tier === 'specialist'));
+    document.querySelector(`[data-testid=count-${tier}]`).textContent = String(counts[tier].waiting);
     const ul = document.querySelector(`[data-testid=queue-${tier}]`);
     ul.replaceChildren(...items.map((i) => h('li', {},
       h('button', {
         type: 'button', testid: 'queue-item', 'data-id': i.conversation_id, 'data-status': i.status,
         'aria-current': i.conversation_id === state.openId ? 'true' : null,
         onclick: () => openConversation(i.conversation_id),
+        onpointerenter: () => prefetch(i.conversation_id),
+        onfocus: () => prefetch(i.conversation_id),
       },
       h('span', { class: 'gist' }, i.summary[0] || '(no customer text yet)'),
       h('span', { class: 'meta' },
@@ -206,9 +228,19 @@ function renderQueues(force = false) {
         i.status === 'waiting' ? `waiting ${ago(now - i.escalated_at)}` : `with ${i.agent || 'an agent'}`,
         ` · ${i.lang}`)))));
     if (!items.length) ul.append(h('li', { class: 'hint' }, 'Nobody waiting.'));
+    const hidden = counts[tier].open - items.length;
+    if (hidden > 0) {
+      ul.append(h('li', {}, h('button', { type: 'button', class: 'more', testid: `more-${tier}`, onclick: showMore },
+        `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`)));
+    }
   }
-  document.querySelector('[data-testid=count-total]').textContent = String(waiting.length);
-  document.title = waiting.length ? `(${waiting.length}) Tandem inbox` : 'Tandem inbox';
+  document.querySelector('[data-testid=count-total]').textContent = String(waiting);
+  document.title = waiting ? `(${waiting}) Tandem inbox` : 'Tandem inbox';
+}
+
+function showMore() {
+  state.limit += PAGE;
+  refreshList();
 }
 
 // ------------------------------------------------------------------------------------ detail
@@ -221,16 +253,45 @@ async function openConversation(id) {
   d.replaceChildren(h('p', { class: 'hint' }, 'Loading…'));
   for (const b of document.querySelectorAll('[data-testid=queue-item][aria-current]')) b.removeAttribute('aria-current');
   document.querySelector(`[data-testid=queue-item][data-id="${CSS.escape(id)}"]`)?.setAttribute('aria-current', 'true');
-  await Promise.all([refreshDetail(true), loadSuggestions()]);
+  await refreshDetail(true, true);
 }
 
-async function refreshDetail(force = false) {
+// A pointer over a row (or focus on it) starts loading that conversation with its suggestions:
+// a person's hover precedes the click by 100+ ms, so on click the answer is usually there. Used
+// once, and only while fresh (the 1 s poll refreshes what is open anyway).
+const PREFETCH_FRESH_MS = 3000;
+const prefetched = new Map(); // id → {at, promise}
+function prefetch(id) {
+  if (id === state.openId) return;
+  const hit = prefetched.get(id);
+  if (hit && performance.now() - hit.at < PREFETCH_FRESH_MS) return;
+  const promise = api(`/v1/inbox/conversations/${enc(id)}?with=suggestions`);
+  promise.catch(() => prefetched.delete(id));
+  prefetched.set(id, { at: performance.now(), promise });
+  if (prefetched.size > 20) prefetched.delete(prefetched.keys().next().value);
+}
+function takePrefetched(id) {
+  const hit = prefetched.get(id);
+  prefetched.delete(id);
+  return hit && performance.now() - hit.at < PREFETCH_FRESH_MS ? hit.promise : null;
+}
+
+let detailTicket = 0;
+/** `withSuggestions`: on opening, the first suggestions come in the same response and are
+ * rendered in the same frame as the transcript (one round trip, one layout). */
+async function refreshDetail(force = false, withSuggestions = false) {
   const id = state.openId;
   if (!id || (state.detailBusy && !force)) return;
   state.detailBusy = true;
+  const ticket = ++detailTicket;
+  const t0 = performance.now();
   try {
-    const c = await api(`/v1/inbox/conversations/${enc(id)}`);
+    const c = await ((withSuggestions && takePrefetched(id)) || api(`/v1/inbox/conversations/${enc(id)}${withSuggestions ? '?with=suggestions' : ''}`));
     if (id !== state.openId) return;
+    if (c.suggestions) {
+      state.suggestions = c.suggestions;
+      window.__tandemSuggestionsMs = performance.now() - t0;
+    }
     if (c.site !== state.site) { $('detail').replaceChildren(h('p', { class: 'error' }, 'This conversation belongs to another site.')); return; }
     const last = c.transcript[c.transcript.length - 1];
     const key = `${c.status}|${c.tier}|${c.agent}|${last?.seq}|${c.reasons.length}`;
@@ -239,7 +300,9 @@ async function refreshDetail(force = false) {
   } catch (err) {
     if (err.status === 404 && id === state.openId) $('detail').replaceChildren(h('p', { class: 'error' }, 'This conversation no longer exists (the customer may have deleted it).'));
   } finally {
-    state.detailBusy = false;
+    // Only the latest request clears the flag: an older poll finishing late must not let a
+    // second fetch race the one that carries the suggestions.
+    if (ticket === detailTicket) state.detailBusy = false;
   }
 }
 
@@ -405,7 +468,7 @@ async function act(fn, what) {
   return true;
 }
 const claim = () => act(() => api(`/v1/inbox/conversations/${enc(state.openId)}/claim`, { method: 'POST', body: { agent: state.agent } }), 'claim');
-const resolve = () => act(() => api(`/v1/inbox/conversations/${enc(state.openId)}/resolve`, { method: 'POST', body: {} }), 'resolve');
+const resolve = () => act(() => api(`/v1/inbox/conversations/${enc(state.openId)}/resolve`, { method: 'POST', body: { agent: state.agent } }), 'resolve');
 async function transfer() {
   const note = $('detail').querySelector('[data-testid=transfer-note]').value.trim();
   if (!note) return;

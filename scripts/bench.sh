@@ -2,7 +2,8 @@
 # Engine benchmarks against the peers (vaderSentiment, npm sentiment, wink-sentiment):
 #   quality  bench/quality.py: the labelled sets (UCI, VADER ground truth, Dutch) → table
 #   speed    criterion (shared/benches/analyze.rs), vaderSentiment in Python, Tandem as wasm
-#            in Node next to the npm peers (bench/speed.py + bench/speed.mjs) → table
+#            (shipped opt-level "z" build and an opt-level 3 build) in Node next to the npm
+#            peers (bench/speed.py + bench/speed.mjs) → table
 # and writes the "## Engine quality" / "## Engine speed" sections of BENCHMARKS.md
 # (other sections are left alone). Needs scripts/setup.sh to have run (npm peers, wasm
 # tools); installs vaderSentiment into a venv in the cache, once.
@@ -52,11 +53,18 @@ if [ "$WHAT" != quality ]; then
     cargo build --release --target wasm32-unknown-unknown -p tandem-engine-wasm --lib
   step "wasm-bindgen --target nodejs" "$CACHE/logs/bench-wasm-bindgen.log" \
     wasm-bindgen --target nodejs --out-dir "$PKG" "$ROOT/target/wasm32-unknown-unknown/release/tandem_engine_wasm.wasm"
+  # The same engine at opt-level 3 (the profile native tools use), to show what the
+  # size-first profile costs in speed.
+  FAST_PKG="$ROOT/target/bench/engine-wasm-fast-pkg"
+  step "cargo build --profile fast --target wasm32-unknown-unknown -p tandem-engine-wasm" "$CACHE/logs/bench-wasm-fast.log" \
+    cargo build --profile fast --target wasm32-unknown-unknown -p tandem-engine-wasm --lib
+  step "wasm-bindgen --target nodejs (fast)" "$CACHE/logs/bench-wasm-bindgen-fast.log" \
+    wasm-bindgen --target nodejs --out-dir "$FAST_PKG" "$ROOT/target/wasm32-unknown-unknown/fast/tandem_engine_wasm.wasm"
   # Short criterion runs: 2 cores shared with other work.
   step "cargo bench -p tandem-shared --bench analyze (about 2 minutes)" "$CACHE/logs/bench-criterion.log" \
     cargo bench -p tandem-shared --bench analyze -- --warm-up-time 1 --measurement-time 3
   grep -E '^(analyze|message_size|faq)/|time:|thrpt:' "$CACHE/logs/bench-criterion.log" >&2 || true
   info "engine speed (bench/speed.py)"
-  "$PY" bench/speed.py --pkg "$PKG" --md "$MD"
+  "$PY" bench/speed.py --pkg "$PKG" --fast-pkg "$FAST_PKG" --md "$MD"
 fi
 info "results written to $MD"

@@ -55,25 +55,37 @@ pub async fn start(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         let msgs = store::messages_after(&db, id, 0, 10_000).await?;
         return json(&view(&conv, token.clone(), msgs.iter().map(MessageRow::wire).collect()), 200);
     }
-    ratelimit::check(&db, app.now, &[(format!("start:{}", client_key(&req)), app.cfg.rate_client_per_min)]).await?;
+    // One round trip: the rate counter and the insert, which only happens within the limit.
+    let gate = ratelimit::Gate::new(app.now, vec![(format!("start:{}", client_key(&req)), app.cfg.rate_client_per_min)]);
     let id = format!("c_{}", random_hex(16)?);
     let token = random_hex(32)?;
     let lang = body.lang.unwrap_or(Lang::Unknown);
-    store::run(
+    let (within, within_args) = gate.condition();
+    let mut args = vec![
+        s(&id),
+        s(&body.site),
+        s(&sha256_hex(&token)),
+        s(lang.code()),
+        s(&serde_json::to_string(&ConversationState::default())?),
+        s(&random_hex(8)?),
+        n(app.now),
+        n(app.now),
+    ];
+    args.extend(within_args);
+    let mut stmts = gate.statements(&db)?;
+    stmts.push(store::stmt(
         &db,
-        "INSERT INTO conversations (id, site, token_hash, lang, status, state, next_seq, rev, created_at, updated_at) VALUES (?, ?, ?, ?, 'bot', ?, 1, ?, ?, ?)",
-        &[
-            s(&id),
-            s(&body.site),
-            s(&sha256_hex(&token)),
-            s(lang.code()),
-            s(&serde_json::to_string(&ConversationState::default())?),
-            s(&random_hex(8)?),
-            n(app.now),
-            n(app.now),
-        ],
-    )
-    .await?;
+        &format!(
+            "INSERT INTO conversations (id, site, token_hash, lang, status, state, next_seq, rev, created_at, updated_at) \
+             SELECT ?, ?, ?, ?, 'bot', ?, 1, ?, ?, ? WHERE 1{within}"
+        ),
+        &args,
+    )?);
+    let results = store::batch(&db, stmts).await?;
+    gate.verdict(&results)?;
+    if results.get(gate.count()).map(store::changes) != Some(1) {
+        return Err(EdgeError::Internal("the new conversation was not stored".into()));
+    }
     json(&ConversationView { id, token, status: ConvStatus::Bot, tier: None, messages: vec![] }, 201)
 }
 
@@ -134,27 +146,30 @@ pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
             return Err(EdgeError::BadRequest("`bot_reply.client_id` must differ from `client_id`".into()));
         }
     }
-    let (mut conv, seen) = store::auth_conv_dup(&db, &id, bearer(&req), &body.client_id).await?;
+    let bot_id = body.bot_reply.as_ref().map(|b| b.client_id.as_str());
+    // Round trip 1: the conversation, its owner check and the duplicate checks.
+    let ctx = store::auth_conv_dup(&db, &id, bearer(&req), &body.client_id, bot_id).await?;
+    let (mut conv, mut bot_seen) = (ctx.conv, ctx.bot_seen);
     // A retry of a stored message is answered from storage and does not count as traffic.
-    if seen {
+    if ctx.seen {
         if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
             return duplicate_response(conv.status, &row);
         }
     }
-    ratelimit::check(
-        &db,
-        app.now,
-        &[
-            (format!("conv:{id}"), app.cfg.rate_conversation_per_min),
-            (format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min),
-        ],
-    )
-    .await?;
     let policy = app.cfg.site(&conv.site).map(|s| s.policy.clone()).unwrap_or_default();
     // The edge scores the text itself: whatever the client computed is never trusted.
     let analysis = analyze(&body.text);
+    // Round trip 2: the rate counters ride in the first attempt's write batch; a retry after a
+    // lost race is the same request and is not counted again.
+    let mut gate = Some(ratelimit::Gate::new(
+        app.now,
+        vec![
+            (format!("conv:{id}"), app.cfg.rate_conversation_per_min),
+            (format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min),
+        ],
+    ));
     for _ in 0..MAX_WRITE_ATTEMPTS {
-        match try_post(&rc, &db, &conv, &body, &analysis, &policy).await? {
+        match try_post(&rc, &db, &conv, bot_seen, &body, &analysis, &policy, gate.take().as_ref()).await? {
             Outcome::Stored(resp, escalated) => {
                 if escalated {
                     delivery::spawn_pump(&app, &rc.env);
@@ -162,19 +177,30 @@ pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
                 return json(&resp, 201);
             }
             Outcome::Duplicate(row, status) => return duplicate_response(status, &row),
-            Outcome::Conflict => conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?,
+            Outcome::Conflict => {
+                conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+                if let Some(b) = bot_id {
+                    bot_seen = store::message_by_client_id(&db, &id, b).await?.is_some();
+                }
+            }
         }
     }
     Err(EdgeError::Conflict("the conversation is busy; retry the same request".into()))
 }
 
+/// One attempt at storing a customer message with everything it caused, in one D1 batch (one
+/// transaction): [rate counters,] the guarded conversation update, the bot reply, the message,
+/// its decision, and on escalation the event with its inbox item and outbox rows.
+#[allow(clippy::too_many_arguments)]
 async fn try_post(
     rc: &Ctx,
     db: &worker::D1Database,
     conv: &ConvRow,
+    bot_seen: bool,
     body: &PostMessageRequest,
     analysis: &Analysis,
     policy: &PolicyConfig,
+    gate: Option<&ratelimit::Gate>,
 ) -> EdgeResult<Outcome> {
     let app = &rc.data;
     let now = app.now;
@@ -203,7 +229,7 @@ async fn try_post(
     // how the bot answered it. After a handoff the bot is silent (C07): a bot reply sent then
     // is dropped.
     if let (Some(b), false) = (&body.bot_reply, with_human) {
-        if store::message_by_client_id(db, &conv.id, &b.client_id).await?.is_none() {
+        if !bot_seen {
             state.observe_bot(b.outcome);
             let m = WireMessage {
                 seq,
@@ -289,33 +315,46 @@ async fn try_post(
         inserts.extend(store::escalation_statements(db, &g, &ev, &app.cfg, now)?);
     }
 
+    let (within, within_args) = gate.map(|g| g.condition()).unwrap_or_default();
+    let mut update_args = vec![
+        s(&serde_json::to_string(&state)?),
+        s(&name(&status)),
+        os(tier.map(|t| name(&t)).as_deref()),
+        n(seq as i64),
+        of(Some(urgency)),
+        s(lang.code()),
+        s(&serde_json::to_string(&intents)?),
+        s(&reasons),
+        os(event_id.as_deref()),
+        on(escalated_at),
+        n(now),
+        s(&g.new_rev),
+        s(&conv.id),
+        s(&g.old_rev),
+        s(&conv.id),
+        s(&body.client_id),
+    ];
+    update_args.extend(within_args);
     let update = store::stmt(
         db,
-        "UPDATE conversations SET state = ?, status = ?, tier = ?, next_seq = ?, urgency = ?, lang = ?, intents = ?, reasons = ?, event_id = ?, escalated_at = ?, updated_at = ?, rev = ? \
-         WHERE id = ? AND rev = ? AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ? AND client_id = ?)",
-        &[
-            s(&serde_json::to_string(&state)?),
-            s(&name(&status)),
-            os(tier.map(|t| name(&t)).as_deref()),
-            n(seq as i64),
-            of(Some(urgency)),
-            s(lang.code()),
-            s(&serde_json::to_string(&intents)?),
-            s(&reasons),
-            os(event_id.as_deref()),
-            on(escalated_at),
-            n(now),
-            s(&g.new_rev),
-            s(&conv.id),
-            s(&g.old_rev),
-            s(&conv.id),
-            s(&body.client_id),
-        ],
+        &format!(
+            "UPDATE conversations SET state = ?, status = ?, tier = ?, next_seq = ?, urgency = ?, lang = ?, intents = ?, reasons = ?, event_id = ?, escalated_at = ?, updated_at = ?, rev = ? \
+             WHERE id = ? AND rev = ? AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ? AND client_id = ?){within}"
+        ),
+        &update_args,
     )?;
-    let mut stmts = vec![update];
+    let mut stmts = match gate {
+        Some(gate) => gate.statements(db)?,
+        None => Vec::new(),
+    };
+    let update_at = stmts.len();
+    stmts.push(update);
     stmts.extend(inserts);
     let results = store::batch(db, stmts).await?;
-    if results.first().map(store::changes) != Some(1) {
+    if let Some(gate) = gate {
+        gate.verdict(&results)?;
+    }
+    if results.get(update_at).map(store::changes) != Some(1) {
         if let Some(row) = store::message_by_client_id(db, &conv.id, &body.client_id).await? {
             let current = store::load_conv(db, &conv.id).await?.map(|c| c.status).unwrap_or(status);
             return Ok(Outcome::Duplicate(row, current));
@@ -505,20 +544,26 @@ pub async fn feedback(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     if body.comment.as_ref().is_some_and(|c| c.len() > 4000) {
         return Err(EdgeError::BadRequest("`comment` is longer than 4000 bytes".into()));
     }
-    ratelimit::check(&db, app.now, &[(format!("conv:{id}"), app.cfg.rate_conversation_per_min)]).await?;
-    store::run(
+    // One round trip: the rate counter and the insert, which only happens within the limit.
+    let gate = ratelimit::Gate::new(app.now, vec![(format!("conv:{id}"), app.cfg.rate_conversation_per_min)]);
+    let (within, within_args) = gate.condition();
+    let mut args = vec![
+        s(&id),
+        s(&conv.site),
+        n(app.now),
+        on(body.csat.map(|v| v as i64)),
+        on(body.nps.map(|v| v as i64)),
+        os(body.comment.as_deref()),
+    ];
+    args.extend(within_args);
+    let mut stmts = gate.statements(&db)?;
+    stmts.push(store::stmt(
         &db,
-        "INSERT INTO feedback (conversation_id, site, at, csat, nps, comment) VALUES (?, ?, ?, ?, ?, ?)",
-        &[
-            s(&id),
-            s(&conv.site),
-            n(app.now),
-            on(body.csat.map(|v| v as i64)),
-            on(body.nps.map(|v| v as i64)),
-            os(body.comment.as_deref()),
-        ],
-    )
-    .await?;
+        &format!("INSERT INTO feedback (conversation_id, site, at, csat, nps, comment) SELECT ?, ?, ?, ?, ?, ? WHERE 1{within}"),
+        &args,
+    )?);
+    let results = store::batch(&db, stmts).await?;
+    gate.verdict(&results)?;
     no_content()
 }
 

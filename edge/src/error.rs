@@ -13,6 +13,9 @@ pub enum EdgeError {
     PayloadTooLarge { limit: usize },
     UnsupportedMediaType,
     Unauthorized,
+    /// A sign-in was presented but refused (a Cloudflare Access token that does not verify,
+    /// an agent without access to a site); the message says why.
+    AccessDenied(String),
     UnknownSite(String),
     OriginNotAllowed,
     /// Unknown conversation, or a token that does not match (indistinguishable on purpose).
@@ -34,6 +37,7 @@ impl EdgeError {
             EdgeError::PayloadTooLarge { .. } => 413,
             EdgeError::UnsupportedMediaType => 415,
             EdgeError::Unauthorized => 401,
+            EdgeError::AccessDenied(_) => 403,
             EdgeError::UnknownSite(_) | EdgeError::OriginNotAllowed => 403,
             EdgeError::NotFound | EdgeError::RouteNotFound => 404,
             EdgeError::MethodNotAllowed => 405,
@@ -57,6 +61,7 @@ impl EdgeError {
             EdgeError::Unauthorized => {
                 ("unauthorized", "missing or wrong Authorization: Bearer token".into())
             }
+            EdgeError::AccessDenied(m) => ("access_denied", m.clone()),
             EdgeError::UnknownSite(s) => ("unknown_site", format!("site `{s}` is not configured on this edge")),
             EdgeError::OriginNotAllowed => {
                 ("origin_not_allowed", "this origin is not allowed for the site".into())

@@ -1,12 +1,12 @@
 //! The built-in agent inbox API (Authorization: Bearer AGENT_TOKEN): escalated conversations
 //! with full context, claim/reply/resolve, the decision log and its JSON-lines export, and the
 //! idempotent receiver of escalation events.
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tandem_shared::{
     policy::{ConversationState, Decision, Tier},
     wire::{
-        AgentReplyRequest, AgentReplyResponse, Author, ClaimRequest, ConvStatus, DecisionList, DecisionRecord,
-        EscalationEvent, EventReceipt, InboxConversation, InboxItem, InboxList, WireMessage,
+        AgentIdentity, AgentReplyRequest, AgentReplyResponse, Author, ClaimRequest, ConvStatus, DecisionList, DecisionRecord,
+        EscalationEvent, EventReceipt, InboxConversation, InboxItem, WireMessage,
     },
     Intent, Lang,
 };
@@ -14,22 +14,41 @@ use worker::{Request, Response};
 
 use crate::conversations::param;
 use crate::error::{EdgeError, EdgeResult};
-use crate::http::{bearer, check_client_id, check_text, json, random_hex, read_body, secret_eq, MAX_BODY_BYTES, MAX_EVENT_BYTES};
+use crate::http::{check_client_id, check_text, json, random_hex, read_body, secret_eq, MAX_BODY_BYTES, MAX_EVENT_BYTES};
 use crate::store::{self, n, name, s, ConvRow, Guard, MessageRow};
 use crate::{escalation, Ctx};
 
 const MAX_WRITE_ATTEMPTS: usize = 8;
 
-/// The inbox is closed unless AGENT_TOKEN is set; the token is compared in constant time.
-fn auth(req: &Request, rc: &Ctx) -> EdgeResult<()> {
-    // ACCESS_MODE=cloudflare: an identity from Cloudflare Access is enough (inbox_page.rs).
-    if crate::inbox_page::access_email(req, &rc.env).is_some() {
-        return Ok(());
+/// The inbox is closed unless an agent token is set or Cloudflare Access is on; every route
+/// answers only for the caller's sites (inbox_page::agent).
+async fn auth(req: &Request, rc: &Ctx) -> EdgeResult<AgentIdentity> {
+    crate::inbox_page::agent(req, rc).await
+}
+
+/// The name the action is recorded under: the verified e-mail with Cloudflare Access (the body
+/// cannot speak for someone else), the name the page sends with a token.
+pub(crate) fn acting_agent(who: &AgentIdentity, body_agent: Option<&str>) -> EdgeResult<String> {
+    if let Some(email) = &who.agent {
+        return Ok(email.clone());
     }
-    let expected = rc.data.cfg.agent_token.as_deref().ok_or(EdgeError::Unauthorized)?;
-    match bearer(req) {
-        Some(t) if secret_eq(&t, expected) => Ok(()),
-        _ => Err(EdgeError::Unauthorized),
+    let a = body_agent.unwrap_or_default();
+    check_agent(a)?;
+    Ok(a.trim().to_string())
+}
+
+/// Only the agent who claimed a conversation answers or resolves it (no two agents answer the
+/// same customer); the message names who holds it.
+pub(crate) fn require_holder(conv: &ConvRow, agent: &str) -> EdgeResult<()> {
+    match (conv.status, conv.agent.as_deref()) {
+        (ConvStatus::WithAgent, Some(holder)) if holder == agent => Ok(()),
+        (ConvStatus::WithAgent, Some(holder)) => {
+            Err(EdgeError::Conflict(format!("{holder} holds this conversation; only they can answer or resolve it")))
+        }
+        (ConvStatus::Waiting, _) | (ConvStatus::WithAgent, None) => {
+            Err(EdgeError::Conflict("nobody has claimed this conversation yet: claim it first".into()))
+        }
+        (other, _) => Err(EdgeError::Conflict(format!("the conversation is `{}`, not waiting for a person", name(&other)))),
     }
 }
 
@@ -40,90 +59,169 @@ struct ListRow {
     site: String,
     tier: Tier,
     received_at: i64,
-    payload: String,
-    status: Option<ConvStatus>,
-    urgency: Option<f64>,
+    /// The escalation's summary, extracted in SQL (the payload itself never leaves D1).
+    summary: Option<String>,
+    status: ConvStatus,
+    urgency: f64,
     agent: Option<String>,
     lang: Option<Lang>,
+    n_spec: u64,
+    w_spec: u64,
+    n_agent: u64,
+    w_agent: u64,
 }
 
-#[derive(Deserialize)]
-struct SiteQuery {
-    #[serde(default)]
-    site: Option<String>,
+/// One query-string parameter. (Not `req.query::<Struct>()`: every struct read that way
+/// instantiates serde_urlencoded's deserializer again, kilobytes of wasm each.)
+pub(crate) fn query_param(req: &Request, name: &str) -> EdgeResult<Option<String>> {
+    let url = req.url().map_err(|_| EdgeError::BadRequest("bad URL".into()))?;
+    Ok(url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
 }
 
-/// GET /v1/inbox/conversations?site=… — open escalations, specialists first, then by urgency.
+/// How many of one tier's queue are open, and how many of those nobody has claimed yet.
+#[derive(Serialize, Default, Debug, PartialEq)]
+pub struct TierCount {
+    pub open: u64,
+    pub waiting: u64,
+}
+
+#[derive(Serialize, Default, Debug, PartialEq)]
+pub struct QueueCounts {
+    pub specialist: TierCount,
+    pub agent: TierCount,
+}
+
+/// GET /v1/inbox/conversations: `InboxList` plus the counts of the whole queue and the
+/// per-tier limit used, so the page can show "12 more" without loading them.
+#[derive(Serialize)]
+struct QueuePage {
+    items: Vec<InboxItem>,
+    counts: QueueCounts,
+    limit: u32,
+}
+
+/// Without `limit` the whole queue (up to the maximum) as before paging existed, so API clients
+/// keep working; the page asks for 50 at a time.
+pub const DEFAULT_QUEUE_LIMIT: u32 = 1000;
+pub const MAX_QUEUE_LIMIT: u32 = 1000;
+
+/// One query for the page and the counts: the latest escalation per conversation (items
+/// received from another edge have no `conversations` row and count as waiting), the open
+/// ones, ranked per tier by urgency then age; the counts are window sums over all open ones.
+const LIST_SQL: &str = "WITH latest AS (
+  SELECT i.event_id, i.conversation_id, i.site, i.tier, i.received_at,
+         json_extract(i.payload, '$.summary') AS summary, json_extract(i.payload, '$.lang') AS ev_lang,
+         ROW_NUMBER() OVER (PARTITION BY i.conversation_id ORDER BY i.received_at DESC, i.event_id) AS rn
+  FROM inbox_items i WHERE i.site IN (SELECT value FROM json_each(?1))
+), open AS (
+  SELECT l.event_id, l.conversation_id, l.site, l.tier, l.received_at, l.summary, COALESCE(c.lang, l.ev_lang) AS lang,
+         COALESCE(c.status, 'waiting') AS status, COALESCE(c.urgency, 0) AS urgency, c.agent
+  FROM latest l LEFT JOIN conversations c ON c.id = l.conversation_id
+  WHERE l.rn = 1 AND COALESCE(c.status, 'waiting') IN ('waiting', 'with_agent')
+), ranked AS (
+  SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.tier = 'specialist' ORDER BY o.urgency DESC, o.received_at, o.conversation_id) AS pos,
+         SUM(o.tier = 'specialist') OVER () AS n_spec, SUM(o.tier = 'specialist' AND o.status = 'waiting') OVER () AS w_spec,
+         SUM(o.tier <> 'specialist') OVER () AS n_agent, SUM(o.tier <> 'specialist' AND o.status = 'waiting') OVER () AS w_agent
+  FROM open o
+)
+SELECT * FROM ranked WHERE pos <= ?2 ORDER BY tier = 'specialist' DESC, pos";
+
+/// GET /v1/inbox/conversations?site=…&limit=… — open escalations of the caller's sites: per
+/// tier the `limit` most urgent (specialists first, then by urgency, oldest first), and the
+/// counts of the whole queue.
 pub async fn list(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
-    let q: SiteQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let who = auth(&req, &rc).await?;
+    let limit = match query_param(&req, "limit")?.as_deref().filter(|l| !l.is_empty()) {
+        None => DEFAULT_QUEUE_LIMIT,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|l| (1..=MAX_QUEUE_LIMIT).contains(l))
+            .ok_or_else(|| EdgeError::BadRequest(format!("`limit` must be 1..={MAX_QUEUE_LIMIT}")))?,
+    };
+    let sites = match query_param(&req, "site")?.as_deref().filter(|s| !s.is_empty()) {
+        Some(site) => {
+            crate::inbox_page::check_site(&rc, &who, site)?;
+            serde_json::to_string(&[site])?
+        }
+        None => crate::inbox_page::sites_json(&who),
+    };
     let db = store::db(&rc.env)?;
-    let rows: Vec<ListRow> = store::all(
-        &db,
-        "SELECT i.event_id, i.conversation_id, i.site, i.tier, i.received_at, i.payload, c.status, c.urgency, c.agent, c.lang \
-         FROM inbox_items i LEFT JOIN conversations c ON c.id = i.conversation_id \
-         WHERE (?1 IS NULL OR i.site = ?1) ORDER BY i.received_at DESC, i.event_id LIMIT 2000",
-        &[store::os(q.site.as_deref())],
-    )
-    .await?;
-    let mut seen = std::collections::HashSet::new();
-    let mut items: Vec<InboxItem> = Vec::new();
-    for r in rows {
-        if !seen.insert(r.conversation_id.clone()) {
-            continue; // an older escalation of the same conversation
-        }
-        let status = r.status.unwrap_or(ConvStatus::Waiting);
-        if !matches!(status, ConvStatus::Waiting | ConvStatus::WithAgent) {
-            continue;
-        }
-        let ev: Option<EscalationEvent> = serde_json::from_str(&r.payload).ok();
-        items.push(InboxItem {
+    let rows: Vec<ListRow> = store::all(&db, LIST_SQL, &[s(&sites), n(limit as i64)]).await?;
+    let counts = rows
+        .first()
+        .map(|r| QueueCounts {
+            specialist: TierCount { open: r.n_spec, waiting: r.w_spec },
+            agent: TierCount { open: r.n_agent, waiting: r.w_agent },
+        })
+        .unwrap_or_default();
+    let items = rows
+        .into_iter()
+        .map(|r| InboxItem {
             conversation_id: r.conversation_id,
             event_id: r.event_id,
             site: r.site,
-            status,
+            status: r.status,
             tier: r.tier,
-            urgency: r.urgency.unwrap_or(0.0) as f32,
-            lang: r.lang.or(ev.as_ref().map(|e| e.lang)).unwrap_or_default(),
+            urgency: r.urgency as f32,
+            lang: r.lang.unwrap_or_default(),
             agent: r.agent,
             escalated_at: r.received_at,
-            summary: ev.map(|e| e.summary).unwrap_or_default(),
-        });
-    }
-    items.sort_by(|a, b| {
-        (b.tier == Tier::Specialist)
-            .cmp(&(a.tier == Tier::Specialist))
-            .then(b.urgency.partial_cmp(&a.urgency).unwrap_or(std::cmp::Ordering::Equal))
-            .then(a.escalated_at.cmp(&b.escalated_at))
-    });
-    json(&InboxList { items }, 200)
+            summary: r.summary.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
+        })
+        .collect();
+    json(&QueuePage { items, counts, limit }, 200)
 }
 
 pub(crate) async fn detail_of(db: &worker::D1Database, conv: &ConvRow) -> EdgeResult<InboxConversation> {
     let rows = store::messages_after(db, &conv.id, 0, 10_000).await?;
+    Ok(detail_from(conv, &rows))
+}
+
+fn detail_from(conv: &ConvRow, rows: &[MessageRow]) -> InboxConversation {
     let transcript: Vec<WireMessage> = rows.iter().map(MessageRow::wire).collect();
-    Ok(InboxConversation {
+    InboxConversation {
         id: conv.id.clone(),
         site: conv.site.clone(),
         status: conv.status,
         tier: conv.tier,
         lang: conv.lang,
         agent: conv.agent.clone(),
-        trajectory: escalation::trajectory(&rows),
+        trajectory: escalation::trajectory(rows),
         intents: serde_json::from_str::<Vec<Intent>>(&conv.intents).unwrap_or_default(),
         reasons: serde_json::from_str::<Vec<String>>(&conv.reasons).unwrap_or_default(),
         summary: escalation::summary(&transcript),
         transcript,
-    })
+    }
 }
 
-/// GET /v1/inbox/conversations/{id}
+/// GET /v1/inbox/conversations/{id}[?with=suggestions]
 pub async fn detail(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
     let id = param(&rc, "id")?;
+    let with = query_param(&req, "with")?;
     let db = store::db(&rc.env)?;
-    let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
-    json(&detail_of(&db, &conv).await?, 200)
+    let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
+    let rows = store::messages_after(&db, &conv.id, 0, 10_000).await?;
+    let conversation = detail_from(&conv, &rows);
+    match with.as_deref() {
+        None | Some("") => json(&conversation, 200),
+        Some("suggestions") => {
+            // The detail plus a `suggestions` field: what the page shows when an agent opens a
+            // conversation, in one round trip. (Spliced rather than a #[serde(flatten)] struct
+            // or a serde_json::Value: both cost kilobytes of wasm.)
+            let suggestions = crate::suggest::for_conversation(&conv, &rows, None, None)?;
+            let mut body = serde_json::to_string(&conversation)?;
+            body.pop(); // the object's closing brace
+            body.push_str(",\"suggestions\":");
+            body.push_str(&serde_json::to_string(&suggestions)?);
+            body.push('}');
+            let mut resp = Response::ok(body)?;
+            let _ = resp.headers_mut().set("content-type", "application/json");
+            Ok(resp)
+        }
+        Some(other) => Err(EdgeError::BadRequest(format!("`with` must be `suggestions`, not `{other}`"))),
+    }
 }
 
 fn require_escalated(conv: &ConvRow) -> EdgeResult<()> {
@@ -143,22 +241,25 @@ fn check_agent(agent: &str) -> EdgeResult<()> {
 
 /// POST /v1/inbox/conversations/{id}/claim {agent}
 pub async fn claim(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
     let id = param(&rc, "id")?;
     let body: ClaimRequest = crate::http::read_json(&mut req, MAX_BODY_BYTES).await?;
-    check_agent(&body.agent)?;
+    let agent = acting_agent(&who, Some(&body.agent))?;
     let db = store::db(&rc.env)?;
-    let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+    let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
     require_escalated(&conv)?;
     let changed = store::run(
         &db,
         // Atomic: a waiting conversation goes to the first claimant; a claimed one only to
         // the agent who holds it (a second agent gets 409).
         "UPDATE conversations SET status = 'with_agent', agent = ?, rev = ?, updated_at = ? WHERE id = ? AND (status = 'waiting' OR (status = 'with_agent' AND agent = ?))",
-        &[s(&body.agent), s(&random_hex(8)?), n(rc.data.now), s(&id), s(&body.agent)],
+        &[s(&agent), s(&random_hex(8)?), n(rc.data.now), s(&id), s(&agent)],
     )
     .await?;
     if changed != 1 {
+        // Name the holder when that is why (the common case: someone was quicker).
+        let now = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
+        require_holder(&now, &agent)?;
         return Err(EdgeError::Conflict("the conversation changed; reload it".into()));
     }
     let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
@@ -168,26 +269,27 @@ pub async fn claim(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
 /// POST /v1/inbox/conversations/{id}/reply {client_id, text, agent} — shown to the customer
 /// through GET …/messages?after=.
 pub async fn reply(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
     let id = param(&rc, "id")?;
     let body: AgentReplyRequest = crate::http::read_json(&mut req, MAX_BODY_BYTES).await?;
     check_client_id("client_id", &body.client_id)?;
     check_text("text", &body.text)?;
-    check_agent(&body.agent)?;
+    let agent = acting_agent(&who, Some(&body.agent))?;
     let db = store::db(&rc.env)?;
     let now = rc.data.now;
     for _ in 0..MAX_WRITE_ATTEMPTS {
-        let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+        let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
         if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
             return json(&AgentReplyResponse { message: row.wire(), status: conv.status, duplicate: true }, 200);
         }
         require_escalated(&conv)?;
+        require_holder(&conv, &agent)?;
         let g = Guard { id: id.clone(), old_rev: conv.rev.clone(), new_rev: random_hex(8)? };
         let m = WireMessage {
             seq: conv.next_seq,
             client_id: body.client_id.clone(),
             author: Author::Agent,
-            author_name: Some(body.agent.clone()),
+            author_name: Some(agent.clone()),
             text: body.text.clone(),
             at: now,
             article_id: None,
@@ -195,7 +297,7 @@ pub async fn reply(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         let update = store::stmt(
             &db,
             "UPDATE conversations SET status = 'with_agent', agent = ?, next_seq = ?, updated_at = ?, rev = ? WHERE id = ? AND rev = ?",
-            &[s(&body.agent), n(conv.next_seq as i64 + 1), n(now), s(&g.new_rev), s(&id), s(&g.old_rev)],
+            &[s(&agent), n(conv.next_seq as i64 + 1), n(now), s(&g.new_rev), s(&id), s(&g.old_rev)],
         )?;
         let results = store::batch(&db, vec![update, store::insert_message(&db, &g, &m, None, None, None)?]).await?;
         if results.first().map(store::changes) == Some(1) {
@@ -205,16 +307,29 @@ pub async fn reply(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     Err(EdgeError::Conflict("the conversation is busy; retry".into()))
 }
 
-/// POST /v1/inbox/conversations/{id}/resolve — closes the episode; the policy starts afresh.
-pub async fn resolve(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ResolveRequest {
+    #[serde(default)]
+    agent: Option<String>,
+}
+
+/// POST /v1/inbox/conversations/{id}/resolve {agent} — closes the episode; the policy starts
+/// afresh. Only the agent who holds the conversation; resolving twice answers the same.
+pub async fn resolve(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
+    let who = auth(&req, &rc).await?;
     let id = param(&rc, "id")?;
+    let bytes = read_body(&mut req, MAX_BODY_BYTES).await?;
+    let body: ResolveRequest =
+        if bytes.iter().all(u8::is_ascii_whitespace) { ResolveRequest::default() } else { crate::http::parse_json(&bytes)? };
+    let agent = acting_agent(&who, body.agent.as_deref())?;
     let db = store::db(&rc.env)?;
     for _ in 0..MAX_WRITE_ATTEMPTS {
-        let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+        let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
         if conv.status == ConvStatus::Resolved {
             return json(&detail_of(&db, &conv).await?, 200);
         }
+        require_holder(&conv, &agent)?;
         let mut state: ConversationState = serde_json::from_str(&conv.state).unwrap_or_default();
         state.start_new_episode();
         let changed = store::run(
@@ -269,17 +384,34 @@ struct DecisionQuery {
     site: Option<String>,
 }
 
-const DECISIONS_SQL: &str = "SELECT * FROM decisions WHERE (?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR site = ?2) AND id > ?3 ORDER BY id LIMIT ?4";
+const DECISIONS_SQL: &str = "SELECT * FROM decisions WHERE (?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR site = ?2) AND id > ?3 \
+     AND site IN (SELECT value FROM json_each(?5)) ORDER BY id LIMIT ?4";
+
+/// The filters of a decision-log request, checked against the caller's sites: a conversation
+/// of another site is "not found", another site is refused.
+async fn decision_scope(rc: &Ctx, who: &AgentIdentity, q: &DecisionQuery, db: &worker::D1Database) -> EdgeResult<String> {
+    if let Some(site) = q.site.as_deref() {
+        crate::inbox_page::check_site(rc, who, site)?;
+    }
+    if let Some(id) = q.conversation.as_deref() {
+        // Decisions outlive an erased conversation (as stubs); those are checked by their site.
+        if store::load_conv(db, id).await?.is_some() {
+            crate::inbox_page::load_conv_for(db, who, id).await?;
+        }
+    }
+    Ok(crate::inbox_page::sites_json(who))
+}
 
 /// GET /v1/inbox/decisions?conversation=ID&site=… (the latest 1000 without a filter)
 pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
     let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
     let db = store::db(&rc.env)?;
+    let sites = decision_scope(&rc, &who, &q, &db).await?;
     let rows: Vec<DecisionRow> = store::all(
         &db,
         DECISIONS_SQL,
-        &[store::os(q.conversation.as_deref()), store::os(q.site.as_deref()), n(0), n(1000)],
+        &[store::os(q.conversation.as_deref()), store::os(q.site.as_deref()), n(0), n(1000), s(&sites)],
     )
     .await?;
     json(&DecisionList { decisions: rows.into_iter().filter_map(DecisionRow::record).collect() }, 200)
@@ -287,16 +419,17 @@ pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
 
 /// GET /v1/inbox/decisions.jsonl — the whole (redacted) decision log, one JSON record a line.
 pub async fn decisions_jsonl(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
     let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
     let db = store::db(&rc.env)?;
+    let sites = decision_scope(&rc, &who, &q, &db).await?;
     let mut out = String::new();
     let mut after = 0i64;
     loop {
         let rows: Vec<DecisionRow> = store::all(
             &db,
             DECISIONS_SQL,
-            &[store::os(q.conversation.as_deref()), store::os(q.site.as_deref()), n(after), n(1000)],
+            &[store::os(q.conversation.as_deref()), store::os(q.site.as_deref()), n(after), n(1000), s(&sites)],
         )
         .await?;
         let done = rows.len() < 1000;
@@ -318,9 +451,15 @@ pub async fn decisions_jsonl(req: Request, rc: Ctx) -> EdgeResult<Response> {
 
 /// Accepts either the agent token or a Standard Webhooks signature made with one of the
 /// configured webhook secrets (so another Tandem edge can point its webhook here).
-fn auth_event(req: &Request, rc: &Ctx, body: &str) -> EdgeResult<()> {
-    if auth(req, rc).is_ok() {
-        return Ok(());
+async fn auth_event(req: &Request, rc: &Ctx, body: &str, site: Option<&str>) -> EdgeResult<()> {
+    if let Ok(who) = auth(req, rc).await {
+        // An agent may only post into the queue of a site they see.
+        return match site {
+            Some(site) if who.sites.iter().any(|s| s == site) => Ok(()),
+            Some(site) => Err(EdgeError::AccessDenied(format!("you are not signed in for site `{site}`"))),
+            // Not an event: the parse below says what is wrong with it.
+            None => Ok(()),
+        };
     }
     let h = |k: &str| req.headers().get(k).ok().flatten();
     if let (Some(id), Some(ts), Some(sigs)) = (h("webhook-id"), h("webhook-timestamp"), h("webhook-signature")) {
@@ -338,13 +477,22 @@ fn auth_event(req: &Request, rc: &Ctx, body: &str) -> EdgeResult<()> {
     Err(EdgeError::Unauthorized)
 }
 
+#[derive(Deserialize)]
+struct SiteOnly {
+    #[serde(default)]
+    site: Option<String>,
+}
+
 /// POST /v1/inbox/events — idempotent by event id (C08): a repeat, sequential or concurrent,
 /// is answered 200 with `duplicate: true` and changes nothing.
 pub async fn receive_event(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     let ct = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let bytes = read_body(&mut req, MAX_EVENT_BYTES).await?;
     let text = std::str::from_utf8(&bytes).map_err(|_| EdgeError::InvalidUtf8)?;
-    auth_event(&req, &rc, text)?;
+    // The site is read before the full parse only to scope an agent's token; a malformed body
+    // is reported by the parse below.
+    let site = serde_json::from_str::<SiteOnly>(text).ok().and_then(|v| v.site);
+    auth_event(&req, &rc, text, site.as_deref()).await?;
     if !crate::http::is_json_content_type(&ct) {
         return Err(EdgeError::UnsupportedMediaType);
     }
@@ -365,7 +513,12 @@ pub async fn receive_event(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
 
 /// GET /v1/inbox/dead-letters — deliveries that used up every attempt, newest first.
 pub async fn dead_letters(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    auth(&req, &rc)?;
+    let who = auth(&req, &rc).await?;
+    // The outbox is shared by every site (rows name only the event and the URL): operators
+    // who see every site only.
+    if rc.data.cfg.sites.keys().any(|s| !who.sites.contains(s)) {
+        return Err(EdgeError::AccessDenied("dead letters are for agents of every site on this edge".into()));
+    }
     let db = store::db(&rc.env)?;
     let rows: Vec<tandem_shared::wire::DeadLetter> =
         store::all(&db, "SELECT event_id, url, attempts, last_error, at FROM dead_letters ORDER BY at DESC LIMIT 1000", &[])

@@ -15,15 +15,15 @@ use worker::{D1Database, D1PreparedStatement, Env, Request, Response};
 use crate::conversations::param;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{bearer, json, random_hex, read_json, secret_eq, MAX_BODY_BYTES};
-use crate::store::{self, n, name, os, s, Guard, MessageRow};
+use crate::store::{self, n, name, os, s, ConvRow, Guard, MessageRow};
 use crate::{escalation, Ctx};
 
 const INDEX_HTML: &str = include_str!("../../inbox/index.html");
 const APP_JS: &str = include_str!("../../inbox/app.js");
 const APP_CSS: &str = include_str!("../../inbox/app.css");
 
-/// `ACCESS_MODE=cloudflare`: also accept the identity Cloudflare Access puts in front of the
-/// worker (see the README); anything else: the agent token only.
+/// `ACCESS_MODE=cloudflare`: also accept a verified Cloudflare Access token (access.rs, see the
+/// README); anything else: the agent tokens only.
 pub const VAR_ACCESS_MODE: &str = "ACCESS_MODE";
 pub const ACCESS_EMAIL_HEADER: &str = "cf-access-authenticated-user-email";
 pub const ACCESS_JWT_HEADER: &str = "cf-access-jwt-assertion";
@@ -56,57 +56,127 @@ pub async fn app_css(_req: Request, _rc: Ctx) -> EdgeResult<Response> {
 }
 
 // ----------------------------------------------------------------------------- sign-in
-/// The e-mail Cloudflare Access authenticated, when ACCESS_MODE=cloudflare. Access sets both
-/// headers on every request it lets through; the worker must only be reachable through Access
-/// (no workers.dev route), see the README.
-pub fn access_email(req: &Request, env: &Env) -> Option<String> {
-    let mode = env.var(VAR_ACCESS_MODE).ok()?.to_string();
-    if !mode.trim().eq_ignore_ascii_case("cloudflare") {
-        return None;
+/// JSON `{"site-id": "token"}`: agent tokens that open one site only (a secret in production).
+/// AGENT_TOKEN opens every site this edge serves.
+pub const VAR_SITE_AGENT_TOKENS: &str = "SITE_AGENT_TOKENS";
+/// JSON `{"agent@example.com": ["site-id", …]}`: with Cloudflare Access, the sites each e-mail
+/// may see. Unset: every configured site; set: an e-mail that is not listed is refused.
+pub const VAR_ACCESS_SITES: &str = "ACCESS_SITES";
+
+fn json_var<T: serde::de::DeserializeOwned>(env: &Env, var: &str) -> EdgeResult<Option<T>> {
+    match env.var(var).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| EdgeError::Config(format!("{var}: {e}"))),
+    }
+}
+
+fn access_mode(env: &Env) -> bool {
+    env.var(VAR_ACCESS_MODE).map(|v| v.to_string().trim().eq_ignore_ascii_case("cloudflare")).unwrap_or(false)
+}
+
+/// Who is calling, and which sites they may see: the agent token (all sites; the name is
+/// chosen on the page), a per-site token (that site), or Cloudflare Access (a verified token,
+/// see access.rs; the sites from ACCESS_SITES). A wrong bearer token is refused even when
+/// Access is on: it is never silently ignored.
+///
+/// Boxed on purpose: a dozen routes await it, and an inlined copy of the sign-in future (JWT,
+/// WebCrypto, JWKS fetch) in each of their state machines cost kilobytes of wasm.
+pub fn agent<'a>(req: &'a Request, rc: &'a Ctx) -> futures_util::future::LocalBoxFuture<'a, EdgeResult<AgentIdentity>> {
+    Box::pin(sign_in(req, rc))
+}
+
+async fn sign_in(req: &Request, rc: &Ctx) -> EdgeResult<AgentIdentity> {
+    let cfg = &rc.data.cfg;
+    let mut all: Vec<String> = cfg.sites.keys().cloned().collect();
+    all.sort();
+    if let Some(t) = bearer(req) {
+        if cfg.agent_token.as_deref().is_some_and(|expected| secret_eq(&t, expected)) {
+            return Ok(AgentIdentity { agent: None, mode: "token".into(), sites: all });
+        }
+        let per_site: std::collections::BTreeMap<String, String> =
+            json_var(&rc.env, VAR_SITE_AGENT_TOKENS)?.unwrap_or_default();
+        let sites: Vec<String> = per_site
+            .into_iter()
+            .filter(|(site, tok)| !tok.is_empty() && secret_eq(&t, tok) && cfg.site(site).is_some())
+            .map(|(site, _)| site)
+            .collect();
+        if !sites.is_empty() {
+            return Ok(AgentIdentity { agent: None, mode: "site_token".into(), sites });
+        }
+        return Err(EdgeError::Unauthorized);
+    }
+    if !access_mode(&rc.env) {
+        return Err(EdgeError::Unauthorized);
     }
     let h = |k: &str| req.headers().get(k).ok().flatten().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    h(ACCESS_JWT_HEADER)?;
-    h(ACCESS_EMAIL_HEADER).filter(|e| e.len() <= 120 && e.contains('@'))
-}
-
-/// Who is calling: the agent token (the name is chosen on the page) or Cloudflare Access.
-pub fn agent(req: &Request, rc: &Ctx) -> EdgeResult<AgentIdentity> {
-    let sites = {
-        let mut v: Vec<String> = rc.data.cfg.sites.keys().cloned().collect();
-        v.sort();
-        v
+    let Some(jwt) = h(ACCESS_JWT_HEADER) else {
+        return Err(EdgeError::Unauthorized);
     };
-    if let (Some(expected), Some(t)) = (rc.data.cfg.agent_token.as_deref(), bearer(req)) {
-        if secret_eq(&t, expected) {
-            return Ok(AgentIdentity { agent: None, mode: "token".into(), sites });
+    let email = crate::access::verify(&rc.env, &jwt, h(ACCESS_EMAIL_HEADER).as_deref(), rc.data.now)
+        .await
+        .map_err(|e| match e {
+            // The edge's own fault (vars, the certs endpoint): a logged 500, not the agent's.
+            crate::access::AccessError::NotConfigured(_) | crate::access::AccessError::Certs(_) => EdgeError::Config(e.to_string()),
+            _ => EdgeError::AccessDenied(e.to_string()),
+        })?;
+    let sites = match json_var::<std::collections::HashMap<String, Vec<String>>>(&rc.env, VAR_ACCESS_SITES)? {
+        None => all,
+        Some(map) => {
+            let mine = map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&email))
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| EdgeError::AccessDenied(format!("{email} is signed in but has no sites in ACCESS_SITES")))?;
+            all.into_iter().filter(|s| mine.contains(s)).collect()
         }
-    }
-    if let Some(email) = access_email(req, &rc.env) {
-        return Ok(AgentIdentity { agent: Some(email), mode: "cloudflare_access".into(), sites });
-    }
-    Err(EdgeError::Unauthorized)
+    };
+    Ok(AgentIdentity { agent: Some(email), mode: "cloudflare_access".into(), sites })
 }
 
-/// The inbox only shows sites this edge serves.
-pub fn check_site(rc: &Ctx, site: &str) -> EdgeResult<()> {
-    rc.data.cfg.site(site).map(|_| ()).ok_or_else(|| EdgeError::UnknownSite(site.to_string()))
+/// The site must be configured on this edge and one the caller may see.
+pub fn check_site(rc: &Ctx, who: &AgentIdentity, site: &str) -> EdgeResult<()> {
+    rc.data.cfg.site(site).ok_or_else(|| EdgeError::UnknownSite(site.to_string()))?;
+    if who.sites.iter().any(|s| s == site) {
+        Ok(())
+    } else {
+        Err(EdgeError::AccessDenied(format!("you are not signed in for site `{site}`")))
+    }
+}
+
+/// A conversation the caller may see: one of another site answers 404 like an unknown id, so
+/// the inbox never tells whether another site's conversation exists.
+pub async fn load_conv_for(db: &D1Database, who: &AgentIdentity, id: &str) -> EdgeResult<ConvRow> {
+    let conv = store::load_conv(db, id).await?.ok_or(EdgeError::NotFound)?;
+    if who.sites.iter().any(|s| *s == conv.site) {
+        Ok(conv)
+    } else {
+        Err(EdgeError::NotFound)
+    }
+}
+
+/// The caller's sites as a JSON array, for `site IN (SELECT value FROM json_each(?))`.
+pub fn sites_json(who: &AgentIdentity) -> String {
+    serde_json::to_string(&who.sites).unwrap_or_else(|_| "[]".into())
 }
 
 /// GET /v1/inbox/me
 pub async fn me(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    json(&agent(&req, &rc)?, 200)
+    json(&agent(&req, &rc).await?, 200)
 }
 
 // ----------------------------------------------------------------------------- schema 0002
-/// Applies migrations/0002 once per isolate (like `store::ensure_schema` does for 0001), so a
+/// Applies migrations/0002 and 0003 once per isolate (like `store::ensure_schema` does for 0001), so a
 /// worker whose migrations were not applied still logs resolutions for the KPIs.
 pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
     thread_local! { static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) }; }
     if DONE.with(|d| d.get()) {
         return Ok(());
     }
-    let stmts: Vec<D1PreparedStatement> =
-        statements(include_str!("../migrations/0002_inbox_events.sql")).iter().map(|s| db.prepare(s)).collect();
+    let stmts: Vec<D1PreparedStatement> = [include_str!("../migrations/0002_inbox_events.sql"), include_str!("../migrations/0003_inbox_queue.sql")]
+        .iter()
+        .flat_map(|m| statements(m))
+        .map(|s| db.prepare(&s))
+        .collect();
     store::batch(db, stmts).await?;
     DONE.with(|d| d.set(true));
     Ok(())
@@ -147,12 +217,10 @@ struct PayloadRow {
 /// specialist queue: a new inbox item (tier specialist, the note first among the reasons),
 /// waiting and unclaimed again. Only the agent who holds it (or anyone, while unclaimed).
 pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
-    agent(&req, &rc)?;
+    let who = agent(&req, &rc).await?;
     let id = param(&rc, "id")?;
     let body: TransferRequest = read_json(&mut req, MAX_BODY_BYTES).await?;
-    if body.agent.trim().is_empty() || body.agent.len() > 120 {
-        return Err(EdgeError::BadRequest("`agent` must be 1..=120 bytes".into()));
-    }
+    let by = crate::inbox::acting_agent(&who, Some(&body.agent))?;
     if body.note.trim().is_empty() || body.note.len() > MAX_NOTE_BYTES {
         return Err(EdgeError::BadRequest(format!("`note` must be 1..={MAX_NOTE_BYTES} bytes")));
     }
@@ -160,12 +228,13 @@ pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     ensure_schema(&db).await?;
     let now = rc.data.now;
     for _ in 0..8 {
-        let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+        let conv = load_conv_for(&db, &who, &id).await?;
         if !matches!(conv.status, ConvStatus::Waiting | ConvStatus::WithAgent) {
             return Err(EdgeError::Conflict(format!("the conversation is `{}`, not with a person", name(&conv.status))));
         }
-        if conv.status == ConvStatus::WithAgent && conv.agent.as_deref().is_some_and(|a| a != body.agent) {
-            return Err(EdgeError::Conflict("another agent holds this conversation".into()));
+        // While it waits anyone may pass it on (the triage case); once claimed only the holder.
+        if conv.status == ConvStatus::WithAgent {
+            crate::inbox::require_holder(&conv, &by)?;
         }
         let last: Option<PayloadRow> = store::first(
             &db,
@@ -177,7 +246,7 @@ pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
             .and_then(|r| serde_json::from_str(&r.payload).ok())
             .ok_or_else(|| EdgeError::Conflict("the conversation has no escalation to hand on".into()))?;
         let rows = store::messages_after(&db, &id, 0, 10_000).await?;
-        let mut reasons = vec![format!("handed to a specialist by {}: {}", body.agent.trim(), body.note.trim())];
+        let mut reasons = vec![format!("handed to a specialist by {by}: {}", body.note.trim())];
         reasons.extend(serde_json::from_str::<Vec<String>>(&conv.reasons).unwrap_or_default());
         ev.id = format!("evt_{}", random_hex(12)?);
         ev.tier = Tier::Specialist;
@@ -201,7 +270,7 @@ pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         let log = g.insert(
             &db,
             "INSERT INTO conversation_events (conversation_id, site, kind, at, agent, note)",
-            vec![s(&id), s(&conv.site), s("transferred"), n(now), s(body.agent.trim()), os(Some(body.note.trim()))],
+            vec![s(&id), s(&conv.site), s("transferred"), n(now), s(&by), os(Some(body.note.trim()))],
         )?;
         let results = store::batch(&db, vec![update, item, log]).await?;
         if results.first().map(store::changes) == Some(1) {
@@ -223,5 +292,12 @@ mod tests {
         assert_eq!(s.len(), 5, "{s:#?}");
         assert!(s[2].starts_with("CREATE TRIGGER") && s[2].ends_with("END;"), "{}", s[2]);
         assert!(s.iter().all(|x| x.ends_with(';')));
+    }
+
+    #[test]
+    fn the_0003_migration_is_three_indexes() {
+        let s = statements(include_str!("../migrations/0003_inbox_queue.sql"));
+        assert_eq!(s.len(), 3, "{s:#?}");
+        assert!(s.iter().all(|x| x.starts_with("CREATE INDEX IF NOT EXISTS") && x.ends_with(';')));
     }
 }

@@ -269,10 +269,10 @@ const CONVS: &str = "SELECT c.id, c.created_at FROM conversations c WHERE c.site
 const IN_RANGE: &str = "JOIN conversations c ON c.id = x.conversation_id WHERE c.site = ?1 AND c.created_at >= ?2 AND c.created_at < ?3";
 
 async fn report(req: &Request, rc: &Ctx) -> EdgeResult<KpiReport> {
-    crate::inbox_page::agent(req, rc)?;
+    let who = crate::inbox_page::agent(req, rc).await?;
     let q: KpiQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
     let site = q.site.filter(|s| !s.is_empty()).ok_or_else(|| EdgeError::BadRequest("`site` is required".into()))?;
-    crate::inbox_page::check_site(rc, &site)?;
+    crate::inbox_page::check_site(rc, &who, &site)?;
     let bucket = Bucket::parse(q.bucket.as_deref())?;
     let to = parse_ms(q.to.as_deref(), "to")?.unwrap_or(rc.data.now + 1);
     let from = parse_ms(q.from.as_deref(), "from")?.unwrap_or(to - DEFAULT_RANGE_MS);

@@ -17,6 +17,7 @@ mod escalation;
 mod http;
 mod inbox;
 mod inbox_page;
+mod access;
 mod kpi;
 mod ratelimit;
 pub mod redact;

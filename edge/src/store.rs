@@ -166,32 +166,45 @@ struct ConvDup {
     #[serde(flatten)]
     conv: ConvRow,
     dup_seq: Option<u64>,
+    bot_dup_seq: Option<u64>,
 }
 
-/// `auth_conv` plus whether `client_id` is already stored, in one round trip (the hot path of
-/// POST …/messages).
+/// What the hot path of POST …/messages needs to know before it decides, read in one round trip.
+pub struct PostContext {
+    pub conv: ConvRow,
+    /// The message's `client_id` is already stored (a retry).
+    pub seen: bool,
+    /// The bot reply's `client_id` is already stored.
+    pub bot_seen: bool,
+}
+
+/// `auth_conv` plus whether `client_id` (and the bot reply's id) are already stored, in one
+/// round trip.
 pub async fn auth_conv_dup(
     db: &D1Database,
     id: &str,
     token: Option<String>,
     client_id: &str,
-) -> EdgeResult<(ConvRow, bool)> {
+    bot_client_id: Option<&str>,
+) -> EdgeResult<PostContext> {
     let token = token.ok_or(EdgeError::Unauthorized)?;
     if id.len() > 80 {
         return Err(EdgeError::NotFound);
     }
+    // Client ids are never empty (validated), so "" matches no bot reply when there is none.
     let row: ConvDup = first(
         db,
-        "SELECT c.*, m.seq AS dup_seq FROM conversations c \
-         LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = ? WHERE c.id = ?",
-        &[s(client_id), s(id)],
+        "SELECT c.*, m.seq AS dup_seq, b.seq AS bot_dup_seq FROM conversations c \
+         LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = ? \
+         LEFT JOIN messages b ON b.conversation_id = c.id AND b.client_id = ? WHERE c.id = ?",
+        &[s(client_id), s(bot_client_id.unwrap_or("")), s(id)],
     )
     .await?
     .ok_or(EdgeError::NotFound)?;
     if !secret_eq(&sha256_hex(&token), &row.conv.token_hash) {
         return Err(EdgeError::NotFound);
     }
-    Ok((row.conv, row.dup_seq.is_some()))
+    Ok(PostContext { conv: row.conv, seen: row.dup_seq.is_some(), bot_seen: row.bot_dup_seq.is_some() })
 }
 
 pub async fn messages_after(db: &D1Database, id: &str, after: u64, limit: u32) -> EdgeResult<Vec<MessageRow>> {

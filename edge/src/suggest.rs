@@ -20,7 +20,7 @@ use worker::{Request, Response};
 use crate::conversations::param;
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::json;
-use crate::store::{self, MessageRow};
+use crate::store::{self, ConvRow, MessageRow};
 use crate::Ctx;
 
 const CATALOGUE_JSON: &str = include_str!("../data/replies.json");
@@ -230,34 +230,47 @@ struct SuggestQuery {
     formal: Option<String>,
 }
 
-/// GET /v1/inbox/conversations/{id}/suggestions[?q=&formal=]
+/// GET /v1/inbox/conversations/{id}/suggestions[?q=&formal=] — while the agent types (the
+/// first suggestions come with the detail, `?with=suggestions`, in the same round trip).
 pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
-    crate::inbox_page::agent(&req, &rc)?;
+    let who = crate::inbox_page::agent(&req, &rc).await?;
     let id = param(&rc, "id")?;
     let q: SuggestQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
     let db = store::db(&rc.env)?;
-    let conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
+    let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
     let rows: Vec<MessageRow> = store::all(
         &db,
         "SELECT * FROM messages WHERE conversation_id = ? AND author = 'customer' ORDER BY seq DESC LIMIT ?",
         &[store::s(&id), store::n(RECENT_MESSAGES as i64)],
     )
     .await?;
+    let formal = match q.formal.as_deref() {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
+    json(&for_conversation(&conv, &rows, q.q.as_deref(), formal)?, 200)
+}
+
+/// The suggestions for a conversation from its stored messages (any order, any authors: the
+/// latest RECENT_MESSAGES customer messages are used); `draft` replaces them as the article
+/// query when the agent has typed something. Pure CPU: the catalogue and the knowledge-base
+/// index are built once per isolate.
+pub fn for_conversation(conv: &ConvRow, rows: &[MessageRow], draft: Option<&str>, formal: Option<bool>) -> EdgeResult<Suggestions> {
     let cat = CATALOGUE.with(Rc::clone);
     let cat = cat.as_ref().as_ref().map_err(|e| EdgeError::Config(e.clone()))?;
     let site = cat.sites.get(&conv.site).cloned().unwrap_or(SiteTone { formal: true, kb: None });
     let mut sig = Signals {
         lang: conv.lang,
-        formal: match q.formal.as_deref() {
-            Some("true") => true,
-            Some("false") => false,
-            _ => site.formal,
-        },
+        formal: formal.unwrap_or(site.formal),
         intents: serde_json::from_str(&conv.intents).unwrap_or_default(),
         ..Signals::default()
     };
+    let mut recent: Vec<&MessageRow> = rows.iter().filter(|m| m.author == Author::Customer).collect();
+    recent.sort_by_key(|m| m.seq);
+    let recent = &recent[recent.len().saturating_sub(RECENT_MESSAGES)..];
     let mut texts: Vec<&str> = Vec::new();
-    for m in rows.iter().rev().filter(|m| m.author == Author::Customer) {
+    for m in recent {
         let a = analyze(&m.text);
         sig.frustration = sig.frustration.max(a.tone.frustration);
         sig.uncertainty = sig.uncertainty.max(a.tone.uncertainty);
@@ -272,8 +285,8 @@ pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
         }
         texts.push(&m.text);
     }
-    let draft = q.q.unwrap_or_default();
-    sig.query = if draft.trim().is_empty() { texts.join(" ") } else { draft };
+    let draft = draft.unwrap_or_default();
+    sig.query = if draft.trim().is_empty() { texts.join(" ") } else { draft.to_string() };
     if sig.query.len() > MAX_QUERY_BYTES {
         let mut cut = MAX_QUERY_BYTES;
         while !sig.query.is_char_boundary(cut) {
@@ -282,7 +295,7 @@ pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
         sig.query.truncate(cut);
     }
     let index = site.kb.as_deref().and_then(index_for);
-    json(&suggest(cat, index.as_deref(), &sig), 200)
+    Ok(suggest(cat, index.as_deref(), &sig))
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //!
 //! * `analyze/corpus` — every message of `bench/corpus.txt` (~2,000 real nl/en messages,
 //!   short and long; see bench/README.md) once per iteration; reported as messages/s.
+//! * `analyze/corpus_scores` — the same with `score` (language, valence, tone; no evidence
+//!   or intents): a score per message, like the peers return.
 //! * `message_size/*` — one message of 1 KB, 16 KiB (the most `analyze` reads, the rest is
 //!   cut off with a `truncated` evidence) and 1 MB, to show the time is linear and bounded.
 //! * `faq/*` — building the index of `kb/demo-shop.json` and answering every query of
@@ -13,7 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tandem_shared::faq::{FaqConfig, FaqIndex, KnowledgeBase};
-use tandem_shared::{analyze, Lang};
+use tandem_shared::{analyze, score, Lang};
 
 const CORPUS: &str = include_str!("../../bench/corpus.txt");
 const KB: &str = include_str!("../../kb/demo-shop.json");
@@ -50,6 +52,15 @@ fn bench_corpus(c: &mut Criterion) {
             let mut acc = 0.0f32;
             for m in &msgs {
                 acc += analyze(black_box(m)).valence;
+            }
+            acc
+        })
+    });
+    g.bench_function("corpus_scores", |b| {
+        b.iter(|| {
+            let mut acc = 0.0f32;
+            for m in &msgs {
+                acc += score(black_box(m)).valence;
             }
             acc
         })

@@ -109,15 +109,22 @@ include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// Phrases whose first (stemmed) word is `first`, any language.
 pub fn phrases_starting(first: &str) -> &'static [Phrase] {
+    let (a, z) = phrase_range(first);
+    PHRASES.get(a..z).unwrap_or(&[])
+}
+
+/// The index range in `PHRASES` of the phrases whose first (stemmed) word is `first`
+/// (empty when none): `vocab` keeps it per word form, so a message looks nothing up.
+pub fn phrase_range(first: &str) -> (usize, usize) {
     let b = first.as_bytes().first().copied().unwrap_or(0) as usize;
     let (a, z) = match (PHRASE_FIRST.get(b), PHRASE_FIRST.get(b + 1)) {
         (Some(&a), Some(&z)) if a <= z && (z as usize) <= PHRASES.len() => (a as usize, z as usize),
-        _ => return &[],
+        _ => return (0, 0),
     };
     let range = &PHRASES[a..z];
     let lo = range.partition_point(|p| p.words.first().copied().unwrap_or("") < first);
     let hi = lo + range[lo..].partition_point(|p| p.words.first().copied().unwrap_or("") == first);
-    &range[lo..hi]
+    (a + lo, a + hi)
 }
 
 /// Word valence (VADER scale) for a key in a language. English keys are surface

@@ -16,4 +16,4 @@ pub mod wire;
 
 pub use analysis::{Analysis, Evidence, Intent, IntentHit, Tone};
 pub use lang::Lang;
-pub use sentiment::analyze;
+pub use sentiment::{analyze, score, Scores};

@@ -6,7 +6,7 @@
 //! (binary search), so matching is linear in the number of tokens.
 
 use crate::lang::{Detection, Lang};
-use crate::lexicon::{phrases_starting, Phrase, PhraseKind};
+use crate::lexicon::{Phrase, PhraseKind, PHRASES};
 use crate::sentiment::vocab::flag;
 use crate::text::{Kind, Parsed};
 
@@ -57,7 +57,8 @@ pub fn find(p: &Parsed<'_>, det: &Detection) -> Vec<Match> {
             if !t.lex.has(f) || (lang == Lang::Nl && same) {
                 continue; // none, or already looked up once for both languages
             }
-            for ph in phrases_starting(p.stem(t, lang)) {
+            let (a, z) = if lang == Lang::En { t.lex.phrases_en } else { t.lex.phrases_nl };
+            for ph in PHRASES.get(a as usize..z as usize).unwrap_or(&[]) {
                 if ph.lang != lang && !same {
                     continue;
                 }
@@ -87,7 +88,7 @@ fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
             if t.sentence != sentence || t.kind != Kind::Word {
                 return None;
             }
-            if p.stem(t, ph.lang) == *w {
+            if p.stem_is(t, ph.lang, w) {
                 break;
             }
             skipped += 1;

@@ -4,13 +4,14 @@
 //! apostrophes identical, letter runs of 3+ collapsed to 2 ("sooo" → "soo",
 //! "goooood" → "good"; the elongation is remembered). Emoji and emoticons become
 //! tokens even when glued to words ("slecht:(", "top🙂"). Runs of `!` and `?` become
-//! one punctuation token with counts. Word forms and stems live in one shared
-//! buffer; tokens hold ranges into it, so parsing allocates O(1) times, not per token.
+//! one punctuation token with counts. Word forms live in one shared buffer; tokens
+//! hold ranges into it and their stems relative to the form (`vocab::Stem`), so parsing
+//! allocates O(1) times, not per token (and no times once `recycle` has handed a parse back).
 
 use crate::fold::fold_char;
 use crate::lang::Lang;
 use crate::lexicon::EMOTICONS;
-use crate::sentiment::vocab::{self, Lex};
+use crate::sentiment::vocab::{self, Lex, Stem};
 
 /// Only the first this-many bytes of a message are analysed (a chat message is
 /// far shorter; this keeps the time bounded for 1 MB inputs).
@@ -41,8 +42,10 @@ pub struct Token {
     pub orig: (u32, u32),
     /// Byte range of the normalised form in `Parsed::buf`.
     pub norm: (u32, u32),
-    pub stem_en: (u32, u32),
-    pub stem_nl: (u32, u32),
+    /// The Snowball stems, relative to the normalised form (`vocab::Stem`): they are
+    /// spelled out only when a phrase needs them (`Parsed::stem_is`).
+    pub stem_en: Stem,
+    pub stem_nl: Stem,
     /// All letters upper case and at least two letters.
     pub caps: bool,
     pub has_digit: bool,
@@ -82,13 +85,23 @@ impl<'a> Parsed<'a> {
     pub fn orig(&self, t: &Token) -> &'a str {
         self.text.get(t.orig.0 as usize..t.orig.1 as usize).unwrap_or("")
     }
-    pub fn stem(&self, t: &Token, lang: Lang) -> &str {
-        let r = match lang {
-            Lang::Nl => t.stem_nl,
-            Lang::En => t.stem_en,
-            Lang::Unknown => t.norm,
-        };
-        self.buf.get(r.0 as usize..r.1 as usize).unwrap_or("")
+    fn stem_parts<'s>(&'s self, t: &'s Token, lang: Lang) -> (&'s str, &'s str) {
+        let word = self.norm(t);
+        match lang {
+            Lang::Nl => t.stem_nl.parts(word, &self.buf),
+            Lang::En => t.stem_en.parts(word, &self.buf),
+            Lang::Unknown => (word, ""),
+        }
+    }
+    /// The token's stem in `lang` (the form itself for `Unknown`).
+    pub fn stem(&self, t: &Token, lang: Lang) -> String {
+        let (a, b) = self.stem_parts(t, lang);
+        a.to_string() + b
+    }
+    /// Whether the token's stem in `lang` is `w` (without spelling the stem out).
+    pub fn stem_is(&self, t: &Token, lang: Lang, w: &str) -> bool {
+        let (a, b) = self.stem_parts(t, lang);
+        w.len() == a.len() + b.len() && w.as_bytes()[..a.len()] == *a.as_bytes() && w.as_bytes()[a.len()..] == *b.as_bytes()
     }
     pub fn word_count(&self) -> usize {
         self.tokens.iter().filter(|t| t.is_word()).count()
@@ -174,6 +187,24 @@ fn opaque_at(text: &str, i: usize, in_word: bool) -> Option<usize> {
     }
 }
 
+/// A cursor over the characters of the analysed text (`char_indices` with `peek`, whose
+/// position can also jump ahead: the ASCII-word fast path in `parse` consumes bytes itself).
+struct Cursor<'t> {
+    s: &'t str,
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<(usize, char)> {
+        self.s.get(self.pos..)?.chars().next().map(|c| (self.pos, c))
+    }
+    fn next(&mut self) -> Option<(usize, char)> {
+        let r = self.peek()?;
+        self.pos += r.1.len_utf8();
+        Some(r)
+    }
+}
+
 struct Builder {
     buf: String,
     tokens: Vec<Token>,
@@ -200,8 +231,8 @@ impl Builder {
             kind,
             orig: r(orig.0, orig.1),
             norm: r(norm.0, norm.1),
-            stem_en: r(norm.0, norm.1),
-            stem_nl: r(norm.0, norm.1),
+            stem_en: Stem::SAME,
+            stem_nl: Stem::SAME,
             caps: false,
             has_digit: false,
             has_lower: false,
@@ -260,6 +291,30 @@ impl Builder {
         self.buf.push(f);
     }
 
+    /// The next byte of an ASCII word already started (`word_char` without its checks).
+    #[inline]
+    fn ascii_word_byte(&mut self, c: u8) {
+        if c.is_ascii_uppercase() {
+            self.upper += 1;
+        } else if c.is_ascii_lowercase() {
+            self.lower += 1;
+        } else {
+            self.digit = true;
+        }
+        let f = c.to_ascii_lowercase() as char;
+        if f == self.last {
+            self.run += 1;
+        } else {
+            self.last = f;
+            self.run = 1;
+        }
+        if self.run >= 3 && f.is_ascii_alphabetic() {
+            self.elongated = true;
+            return;
+        }
+        self.buf.push(f);
+    }
+
     fn end_word(&mut self, end: usize) {
         let Some(start) = self.word_start.take() else { return };
         // trailing apostrophes ("jullie'") are not part of the word
@@ -282,6 +337,21 @@ impl Builder {
     }
 }
 
+thread_local! {
+    /// The buffers of the last parse that was `recycle`d (emptied), for the next one on
+    /// this thread: a message then costs no allocation for its tokens and forms.
+    static SPARE: std::cell::Cell<Option<(String, Vec<Token>)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Hand a parse that is no longer needed back, so the next `parse` on this thread reuses
+/// its buffers (their size is bounded by `MAX_ANALYSED_BYTES` and `MAX_TOKENS`).
+pub fn recycle(p: Parsed<'_>) {
+    let Parsed { mut buf, mut tokens, .. } = p;
+    buf.clear();
+    tokens.clear();
+    SPARE.with(|s| s.set(Some((buf, tokens))));
+}
+
 /// Parse a message. Never fails; cost is linear in the analysed length.
 pub fn parse(text: &str) -> Parsed<'_> {
     let mut cut = text.len().min(MAX_ANALYSED_BYTES);
@@ -290,9 +360,12 @@ pub fn parse(text: &str) -> Parsed<'_> {
     }
     let truncated = cut < text.len();
     let text_cut = &text[..cut];
+    let mut spare = SPARE.with(|s| s.take()).unwrap_or_default();
+    spare.0.reserve(cut * 2 + 16);
+    spare.1.reserve(cut / 4 + 4);
     let mut b = Builder {
-        buf: String::with_capacity(cut * 2 + 16),
-        tokens: Vec::with_capacity(cut / 4 + 4),
+        buf: spare.0,
+        tokens: spare.1,
         sentence: 0,
         clause: 0,
         word_start: None,
@@ -305,10 +378,15 @@ pub fn parse(text: &str) -> Parsed<'_> {
         elongated: false,
     };
     let bytes = text_cut.as_bytes();
-    let mut it = text_cut.char_indices().peekable();
+    let mut it = Cursor { s: text_cut, pos: 0 };
     while let Some((i, c)) = it.next() {
         if b.tokens.len() >= MAX_TOKENS {
             break;
+        }
+        if c == ' ' {
+            // the most common character: it only ends a word (every check below says no)
+            b.end_word(i);
+            continue;
         }
         if !matches!(c, '&' | 'h' | 'H' | 'w' | 'W') {
             // not the start of an opaque token (the common case, checked first)
@@ -322,7 +400,7 @@ pub fn parse(text: &str) -> Parsed<'_> {
             } else {
                 b.push(Kind::Opaque, (i, i + len), (ns, ns));
             }
-            while it.peek().is_some_and(|&(j, _)| j < i + len) {
+            while it.peek().is_some_and(|(j, _)| j < i + len) {
                 it.next();
             }
             continue;
@@ -349,11 +427,22 @@ pub fn parse(text: &str) -> Parsed<'_> {
         }
         if c.is_alphanumeric() {
             b.word_char(i, c);
+            if c.is_ascii() {
+                // The rest of an ASCII word in one tight loop: after a letter or digit no
+                // emoticon, URL or entity can start (the checks above all need a non-word
+                // character before them), so each byte only extends the word.
+                let mut j = i + 1;
+                while let Some(&n) = bytes.get(j).filter(|n| n.is_ascii_alphanumeric()) {
+                    b.ascii_word_byte(n);
+                    j += 1;
+                }
+                it.pos = j;
+            }
             continue;
         }
         // apostrophes inside a word ("don't", "m'n", "zo'n")
         if matches!(fold_char(c), Some('\'')) && b.word_start.is_some() {
-            if it.peek().is_some_and(|&(_, n)| n.is_alphabetic()) {
+            if it.peek().is_some_and(|(_, n)| n.is_alphabetic()) {
                 b.word_char(i, c);
                 continue;
             }
@@ -373,7 +462,7 @@ pub fn parse(text: &str) -> Parsed<'_> {
             '!' | '?' => {
                 let (mut e, mut q, mut end) = (0u16, 0u16, i + 1);
                 if c == '!' { e += 1 } else { q += 1 }
-                while let Some(&(j, n)) = it.peek() {
+                while let Some((j, n)) = it.peek() {
                     match n {
                         '!' => e = e.saturating_add(1),
                         '?' => q = q.saturating_add(1),
@@ -412,10 +501,9 @@ pub fn parse(text: &str) -> Parsed<'_> {
     p
 }
 
-/// Look every word up once (`vocab`, cached per form) and put its stems into the
-/// shared buffer (only where a stem differs from the form).
+/// Look every word up once (`vocab`, cached per form) and keep its stems (relative to
+/// the form; the rare stems that cannot be expressed so go into the shared buffer).
 fn look_up_all(p: &mut Parsed<'_>) {
-    let mut stems = String::new();
     for i in 0..p.tokens.len() {
         let t = p.tokens[i];
         if !t.is_word() {
@@ -423,43 +511,19 @@ fn look_up_all(p: &mut Parsed<'_>) {
         }
         let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
         let Some(word) = p.buf.get(a..b) else { continue };
-        stems.clear();
-        let (lex, en_len, same_en, same_nl) = vocab::with_info(word, |info| {
-            info.stem_en.write(word, &mut stems);
-            let en_len = stems.len();
-            info.stem_nl.write(word, &mut stems);
-            (info.lex, en_len, info.stem_en.is_same(), info.stem_nl.is_same())
-        });
+        let (lex, mut se, mut sn) = vocab::with_info(word, |info| (info.lex, info.stem_en, info.stem_nl));
         if lex.has(vocab::flag::IRREGULAR) {
-            stems.clear();
-            stems.push_str(&vocab::stem_uncached(word, Lang::En));
-            let en_len = stems.len();
-            stems.push_str(&vocab::stem_uncached(word, Lang::Nl));
-            push_stems(p, i, &stems, en_len, false, false);
-        } else {
-            push_stems(p, i, &stems, en_len, same_en, same_nl);
+            let (en, nl) = (vocab::stem_uncached(word, Lang::En), vocab::stem_uncached(word, Lang::Nl));
+            for (stem, out) in [(en, &mut se), (nl, &mut sn)] {
+                let start = p.buf.len();
+                p.buf.push_str(&stem);
+                *out = Stem::in_buffer(start as u32, stem.len().min(u16::MAX as usize) as u16);
+            }
         }
-        p.tokens[i].lex = lex;
-        p.tokens[i].stop = lex.stop;
-    }
-}
-
-/// `stems` = English stem then Dutch stem (split at `en_len`); the ones that differ
-/// from the form go into the buffer.
-fn push_stems(p: &mut Parsed<'_>, i: usize, stems: &str, en_len: usize, same_en: bool, same_nl: bool) {
-    let (se, sn) = stems.split_at(en_len);
-    if !same_en {
-        let start = p.buf.len();
-        p.buf.push_str(se);
-        p.tokens[i].stem_en = (start as u32, p.buf.len() as u32);
-    }
-    if !same_nl {
-        if !same_en && se == sn {
-            p.tokens[i].stem_nl = p.tokens[i].stem_en;
-        } else {
-            let start = p.buf.len();
-            p.buf.push_str(sn);
-            p.tokens[i].stem_nl = (start as u32, p.buf.len() as u32);
-        }
+        let tok = &mut p.tokens[i];
+        tok.stem_en = se;
+        tok.stem_nl = sn;
+        tok.lex = lex;
+        tok.stop = lex.stop;
     }
 }

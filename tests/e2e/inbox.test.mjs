@@ -13,6 +13,7 @@ import { WidgetPage } from './widget-page.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const AGENT_TOKEN = 'e2e-agent-token';
+const OTHER_TOKEN = 'e2e-other-site-token'; // opens the `other` site only
 let worker, site, browser;
 
 before(async () => {
@@ -23,6 +24,7 @@ before(async () => {
     vars: {
       SITES: JSON.stringify({ demo: { origins: [`http://127.0.0.1:${pagePort}`] }, other: { origins: [] } }),
       AGENT_TOKEN,
+      SITE_AGENT_TOKENS: JSON.stringify({ other: OTHER_TOKEN }),
       RATE_CONVERSATION_PER_MIN: '1000',
     },
   });
@@ -42,9 +44,9 @@ class InboxPage {
     this.page = page;
     this.detail = page.getByTestId('detail');
   }
-  async signIn(name) {
+  async signIn(name, token = AGENT_TOKEN) {
     await this.page.goto(`${worker.url}/inbox`);
-    await this.page.getByTestId('token').fill(AGENT_TOKEN);
+    await this.page.getByTestId('token').fill(token);
     await this.page.getByTestId('name').fill(name);
     await this.page.getByTestId('signin').click();
     await this.page.getByTestId('queue-agent').waitFor();
@@ -227,6 +229,18 @@ test('hostile markup stays text, and another site’s conversations never show',
   assert.equal(await inbox.item(foreign.id).count(), 0, 'the other site is not listed under demo');
   assert.deepEqual(agent.errors, [], 'no script ran');
   await agent.context.close();
+
+  // An agent of the other site only: demo is not offered, its conversations never show, and
+  // asking the API for one answers "not found".
+  const other = await newContext();
+  const otherInbox = new InboxPage(other.page);
+  await otherInbox.signIn('Piet', OTHER_TOKEN);
+  assert.deepEqual(await other.page.getByTestId('site').locator('option').allInnerTexts(), ['other']);
+  await otherInbox.item(foreign.id).waitFor();
+  assert.equal(await otherInbox.item(c.id).count(), 0, 'demo is not listed for an agent of `other`');
+  const peek = await other.page.evaluate(async ([id, token]) => (await fetch(`/v1/inbox/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).status, [c.id, OTHER_TOKEN]);
+  assert.equal(peek, 404);
+  await other.context.close();
 });
 
 test('the inbox page: strict CSP, sign-in kept per tab, wrong token refused', async () => {

@@ -120,7 +120,7 @@ test('C07 escalation reaches the inbox with context; after handoff the bot stays
   assert.match(await w.messages('agent').first().locator('.label').innerText(), /Sanne/);
   assert.match(await w.log.innerText(), /Sanne neemt nu deel/);
   // Resolution asks for a rating.
-  await inbox(`/v1/inbox/conversations/${id}/resolve`, { method: 'POST', body: '{}' });
+  await inbox(`/v1/inbox/conversations/${id}/resolve`, { method: 'POST', body: JSON.stringify({ agent: 'Sanne' }) });
   await page.getByTestId('csat').waitFor({ timeout: 30000 });
   await page.getByTestId('csat-5').check();
   await page.getByTestId('csat-send').click();

@@ -1,8 +1,11 @@
 // The agent inbox: escalations with context, claim/reply/resolve, the decision log, C07, C08.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { startWorker } from '../support/worker.mjs';
+import { EDGE_DIR, startWorker } from '../support/worker.mjs';
 import { api, handoff, inbox, isError, say, start } from './helpers.mjs';
 
 let w;
@@ -54,7 +57,7 @@ describe('inbox', () => {
     const dup = await inbox(w, 'POST', `/conversations/${c.id}/reply`, { client_id: 'a1', text: 'Hoi, ik help je verder!', agent: 'Sanne' });
     assert.equal(dup.status, 200);
     assert.equal(dup.body.duplicate, true);
-    const resolved = await inbox(w, 'POST', `/conversations/${c.id}/resolve`);
+    const resolved = await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Sanne' });
     assert.equal(resolved.status, 200);
     assert.equal(resolved.body.status, 'resolved');
     const list = await inbox(w, 'GET', '/conversations');
@@ -66,6 +69,77 @@ describe('inbox', () => {
     const again = await handoff(w, c);
     assert.equal(again.body.status, 'waiting');
     assert.ok(again.body.decision);
+  });
+
+  test('only the agent who holds the claim answers or resolves; a transfer goes to the specialists', async () => {
+    const c = await start(w);
+    await say(w, c, 'h1', 'Ik wil een medewerker spreken over mijn retour');
+    await handoff(w, c);
+    const early = await inbox(w, 'POST', `/conversations/${c.id}/reply`, { client_id: 'x0', text: 'Hallo', agent: 'Piet' });
+    isError(early, 409, 'conflict');
+    assert.match(early.body.message, /claim it first/);
+    isError(await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Piet' }), 409, 'conflict');
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/claim`, { agent: 'Sanne' })).status, 200);
+    const second = await inbox(w, 'POST', `/conversations/${c.id}/claim`, { agent: 'Piet' });
+    isError(second, 409, 'conflict');
+    assert.match(second.body.message, /Sanne holds this conversation/);
+    const other = await inbox(w, 'POST', `/conversations/${c.id}/reply`, { client_id: 'x1', text: 'Ik neem het over', agent: 'Piet' });
+    isError(other, 409, 'conflict');
+    assert.match(other.body.message, /Sanne holds this conversation/);
+    const otherResolve = await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Piet' });
+    isError(otherResolve, 409, 'conflict');
+    assert.match(otherResolve.body.message, /Sanne holds/);
+    isError(await inbox(w, 'POST', `/conversations/${c.id}/transfer`, { agent: 'Piet', note: 'mag ik?' }), 409, 'conflict');
+    isError(await inbox(w, 'POST', `/conversations/${c.id}/resolve`), 400, 'bad_request'); // who resolves?
+    const d = await inbox(w, 'GET', `/conversations/${c.id}`);
+    assert.deepEqual(d.body.transcript.map((m) => m.author), ['customer'], 'nothing was sent by the others');
+    // The holder hands it to a specialist; the specialist claims and answers.
+    const moved = await inbox(w, 'POST', `/conversations/${c.id}/transfer`, { agent: 'Sanne', note: 'Retour van een overleden klant' });
+    assert.equal(moved.status, 200);
+    assert.equal(moved.body.tier, 'specialist');
+    assert.equal(moved.body.status, 'waiting');
+    isError(await inbox(w, 'POST', `/conversations/${c.id}/reply`, { client_id: 'x2', text: 'Nog even', agent: 'Sanne' }), 409, 'conflict');
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/claim`, { agent: 'Specialist Eva' })).status, 200);
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/reply`, { client_id: 'x3', text: 'Ik help u verder.', agent: 'Specialist Eva' })).status, 201);
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Specialist Eva' })).status, 200);
+  });
+
+  test('the queue is paged per tier with counts of the whole queue', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await start(w);
+      await say(w, c, 'p1', `Ik wil een medewerker spreken (${i})`);
+      await handoff(w, c);
+      made.push(c.id);
+    }
+    const all = await inbox(w, 'GET', '/conversations?site=demo');
+    assert.equal(all.body.limit, 1000, 'without a limit: the whole queue (up to 1000 per tier)');
+    const agentItems = all.body.items.filter((i) => i.tier === 'agent');
+    assert.ok(made.every((id) => agentItems.some((i) => i.conversation_id === id)));
+    assert.equal(all.body.counts.agent.open, agentItems.length);
+    assert.equal(all.body.counts.agent.waiting, agentItems.filter((i) => i.status === 'waiting').length);
+    const one = await inbox(w, 'GET', '/conversations?site=demo&limit=1');
+    assert.equal(one.status, 200);
+    assert.equal(one.body.items.filter((i) => i.tier === 'agent').length, 1);
+    assert.deepEqual(one.body.counts, all.body.counts);
+    assert.equal(one.body.items.find((i) => i.tier === 'agent').conversation_id, agentItems[0].conversation_id, 'the most urgent first');
+    isError(await inbox(w, 'GET', '/conversations?limit=0'), 400, 'bad_request');
+    isError(await inbox(w, 'GET', '/conversations?limit=abc'), 400, 'bad_request');
+  });
+
+  test('the detail can carry the first suggestions (one round trip)', async () => {
+    const c = await start(w);
+    await say(w, c, 's1', 'Mijn fiets is kapot aangekomen, ik wil mijn geld terug. Ik wil een medewerker.');
+    await handoff(w, c);
+    const d = await inbox(w, 'GET', `/conversations/${c.id}?with=suggestions`);
+    assert.equal(d.status, 200);
+    assert.equal(d.body.id, c.id);
+    assert.equal(d.body.transcript.length, 1);
+    const alone = await inbox(w, 'GET', `/conversations/${c.id}/suggestions`);
+    assert.deepEqual(d.body.suggestions, alone.body, 'the same suggestions as the suggestions route');
+    assert.ok(d.body.suggestions.replies.length >= 2);
+    assert.equal((await inbox(w, 'GET', `/conversations/${c.id}`)).body.suggestions, undefined);
+    isError(await inbox(w, 'GET', `/conversations/${c.id}?with=everything`), 400, 'bad_request');
   });
 
   test('C07 after the handoff messages go to the inbox, no bot reply, no second escalation', async () => {
@@ -139,5 +213,219 @@ describe('C08 the inbox receiver is idempotent by event id', () => {
 
   test('the receiver refuses unauthenticated events', async () => {
     isError(await api(w, 'POST', '/v1/inbox/events', { body: event('evt_noauth') }), 401, 'unauthorized');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Two sites, per-site tokens and Cloudflare Access: a JWKS served from a local HTTP server, tokens
+// signed in Node with the matching private key (RS256), verified by the worker through WebCrypto.
+const TEAM = 'https://tandem-test.cloudflareaccess.com';
+const AUD = 'aud-tandem-inbox';
+const b64url = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
+
+function keyPair(kid) {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** A Cloudflare Access token: RS256 over header.payload with `key` (claims overridable). */
+function accessToken(key, claims = {}, { kid = key.kid } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const body = { aud: [AUD], iss: TEAM, email: 'sanne@example.com', sub: 'u1', type: 'app', iat: now, nbf: now, exp: now + 600, ...claims };
+  const signed = `${b64url({ alg: 'RS256', kid, typ: 'JWT' })}.${b64url(body)}`;
+  return `${signed}.${crypto.sign('sha256', Buffer.from(signed), key.privateKey).toString('base64url')}`;
+}
+
+describe('sites and Cloudflare Access', () => {
+  const key = keyPair('k-2026');
+  const rogue = keyPair('k-2026'); // same kid, another key: a forged signature
+  let w2, certs, certsHits = 0;
+  const conv = {};
+  const access = (method, path, token, { email, body } = {}) =>
+    api(w2, method, `/v1/inbox${path}`, {
+      body,
+      headers: { ...(token ? { 'cf-access-jwt-assertion': token } : {}), ...(email ? { 'cf-access-authenticated-user-email': email } : {}) },
+    });
+  const as = (token) => (method, path, body) => api(w2, method, `/v1/inbox${path}`, { token, body });
+
+  before(async () => {
+    certs = http.createServer((req, res) => {
+      certsHits++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [key.jwk], public_cert: { kid: key.kid, cert: '' } }));
+    });
+    await new Promise((r) => certs.listen(0, '127.0.0.1', r));
+    w2 = await startWorker({
+      vars: {
+        SITES: JSON.stringify({ 'shop-a': { origins: [] }, 'shop-b': { origins: [] } }),
+        AGENT_TOKEN: 'all-sites-token',
+        SITE_AGENT_TOKENS: JSON.stringify({ 'shop-a': 'token-a' }),
+        ACCESS_MODE: 'cloudflare',
+        ACCESS_TEAM_DOMAIN: TEAM,
+        ACCESS_AUD: AUD,
+        ACCESS_CERTS_URL: `http://127.0.0.1:${certs.address().port}/cdn-cgi/access/certs`,
+        ACCESS_SITES: JSON.stringify({ 'sanne@example.com': ['shop-a', 'shop-b'], 'piet@example.com': ['shop-b'] }),
+      },
+    });
+    for (const site of ['shop-a', 'shop-b']) {
+      const c = await start(w2, site);
+      await say(w2, c, 'm1', `Ik wil een medewerker spreken over mijn bestelling bij ${site}`);
+      await handoff(w2, c);
+      conv[site] = c.id;
+    }
+  });
+  after(async () => {
+    await w2?.stop();
+    await new Promise((r) => certs?.close(r));
+  });
+
+  test('a site token sees only its site, on every route that takes an id', async () => {
+    const a = as('token-a');
+    const me = await a('GET', '/me');
+    assert.deepEqual([me.body.mode, me.body.sites], ['site_token', ['shop-a']]);
+    const list = await a('GET', '/conversations');
+    assert.deepEqual(list.body.items.map((i) => i.conversation_id), [conv['shop-a']]);
+    isError(await a('GET', '/conversations?site=shop-b'), 403, 'access_denied');
+    const b = conv['shop-b'];
+    isError(await a('GET', `/conversations/${b}`), 404, 'not_found');
+    isError(await a('GET', `/conversations/${b}?with=suggestions`), 404, 'not_found');
+    isError(await a('GET', `/conversations/${b}/suggestions`), 404, 'not_found');
+    isError(await a('POST', `/conversations/${b}/claim`, { agent: 'Sanne' }), 404, 'not_found');
+    isError(await a('POST', `/conversations/${b}/reply`, { client_id: 'r1', text: 'hoi', agent: 'Sanne' }), 404, 'not_found');
+    isError(await a('POST', `/conversations/${b}/transfer`, { agent: 'Sanne', note: 'n' }), 404, 'not_found');
+    isError(await a('POST', `/conversations/${b}/resolve`, { agent: 'Sanne' }), 404, 'not_found');
+    isError(await a('GET', `/decisions?conversation=${b}`), 404, 'not_found');
+    isError(await a('GET', '/decisions?site=shop-b'), 403, 'access_denied');
+    const log = await a('GET', '/decisions');
+    assert.ok(log.body.decisions.length >= 1);
+    assert.ok(log.body.decisions.every((d) => d.site === 'shop-a'), 'no decision of shop-b');
+    const jsonl = await api(w2, 'GET', '/v1/inbox/decisions.jsonl', { token: 'token-a' });
+    assert.ok(!jsonl.text.includes(b) && jsonl.text.includes(conv['shop-a']));
+    isError(await a('GET', '/kpis?site=shop-b'), 403, 'access_denied');
+    isError(await a('GET', '/dead-letters'), 403, 'access_denied');
+    isError(await a('POST', '/events', { id: 'evt_x', conversation_id: 'ext_x', site: 'shop-b', tier: 'agent', rule: 'r', reasons: [], intents: [], trajectory: [], summary: [], transcript: [], lang: 'nl', link: '/', created_at: 1 }), 403, 'access_denied');
+    // Its own site works, and the untouched conversation of shop-b is still unclaimed.
+    assert.equal((await a('GET', `/conversations/${conv['shop-a']}`)).status, 200);
+    const all = as('all-sites-token');
+    assert.equal((await all('GET', `/conversations/${b}`)).body.status, 'waiting');
+    assert.equal((await all('GET', '/conversations')).body.items.length, 2);
+  });
+
+  test('Cloudflare Access: a verified token signs in with the e-mail of its claims', async () => {
+    const me = await access('GET', '/me', accessToken(key), { email: 'sanne@example.com' });
+    assert.equal(me.status, 200, me.text);
+    assert.deepEqual([me.body.agent, me.body.mode, me.body.sites], ['sanne@example.com', 'cloudflare_access', ['shop-a', 'shop-b']]);
+    // Without the e-mail header the claim alone is enough; the header is never the source.
+    assert.equal((await access('GET', '/me', accessToken(key))).body.agent, 'sanne@example.com');
+    // Access scopes by ACCESS_SITES.
+    const piet = accessToken(key, { email: 'piet@example.com' });
+    assert.deepEqual((await access('GET', '/me', piet)).body.sites, ['shop-b']);
+    isError(await access('GET', `/conversations/${conv['shop-a']}`, piet), 404, 'not_found');
+    const unlisted = await access('GET', '/me', accessToken(key, { email: 'eve@example.com' }));
+    isError(unlisted, 403, 'access_denied');
+    assert.match(unlisted.body.message, /no sites in ACCESS_SITES/);
+    // The action is recorded under the verified e-mail, whatever name the body gives.
+    const claimed = await access('POST', `/conversations/${conv['shop-b']}/claim`, piet, { body: { agent: 'Sanne' } });
+    assert.equal(claimed.status, 200, claimed.text);
+    assert.equal(claimed.body.agent, 'piet@example.com');
+    const sent = await access('POST', `/conversations/${conv['shop-b']}/reply`, piet, { body: { client_id: 'a1', text: 'Ik help je verder.', agent: 'Sanne' } });
+    assert.equal(sent.status, 201, sent.text);
+    assert.equal(sent.body.message.author_name, 'piet@example.com');
+    const hijack = await access('POST', `/conversations/${conv['shop-b']}/reply`, accessToken(key), { body: { client_id: 'a2', text: 'Ik ook', agent: 'piet@example.com' } });
+    isError(hijack, 409, 'conflict');
+    assert.match(hijack.body.message, /piet@example.com holds/);
+    assert.ok(certsHits >= 1 && certsHits <= 2, `the JWKS is cached per isolate (${certsHits} fetches)`);
+  });
+
+  test('Cloudflare Access: forged, foreign, expired or missing tokens are refused with a reason', async () => {
+    const refused = async (token, opts, status, code, pattern) => {
+      const r = await access('GET', '/conversations', token, opts);
+      isError(r, status, code);
+      if (pattern) assert.match(r.body.message, pattern);
+      assert.equal(r.body.items, undefined);
+    };
+    const now = Math.floor(Date.now() / 1000);
+    await refused(accessToken(rogue), {}, 403, 'access_denied', /signature does not verify/);
+    await refused(accessToken(key, { aud: ['another-app'] }), {}, 403, 'access_denied', /aud does not match/);
+    await refused(accessToken(key, { iss: 'https://evil.cloudflareaccess.com' }), {}, 403, 'access_denied', /issued by/);
+    await refused(accessToken(key, { exp: now - 600, iat: now - 1200, nbf: now - 1200 }), {}, 403, 'access_denied', /expired/);
+    await refused(accessToken(key, {}, { kid: 'k-unknown' }), {}, 403, 'access_denied', /not in the team's certs/);
+    await refused(accessToken(key), { email: 'boss@example.com' }, 403, 'access_denied', /does not match the e-mail in the verified/);
+    const t = accessToken(key);
+    await refused(`${t.slice(0, t.lastIndexOf('.'))}.${b64url('x'.repeat(256))}`, {}, 403, 'access_denied', /signature/);
+    await refused(`${b64url({ alg: 'none', kid: key.kid })}.${b64url({ aud: AUD, iss: TEAM, exp: now + 60, email: 'sanne@example.com' })}.`, {}, 403, 'access_denied', /only RS256/);
+    // The old trust-the-header behaviour: an e-mail header with a junk assertion.
+    await refused('junk', { email: 'sanne@example.com' }, 403, 'access_denied', /malformed/);
+    // No token at all (and no agent token): not signed in.
+    await refused(null, { email: 'sanne@example.com' }, 401, 'unauthorized');
+    // A wrong bearer token is refused even though a valid Access token is present.
+    const both = await api(w2, 'GET', '/v1/inbox/me', { token: 'wrong', headers: { 'cf-access-jwt-assertion': accessToken(key) } });
+    isError(both, 401, 'unauthorized');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Erasure and retention cover every table of edge/migrations/*.sql.
+function d1(dir, sql) {
+  return new Promise((resolve, reject) => {
+    const c = spawn('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', dir, '--json', '--command', sql], {
+      cwd: EDGE_DIR, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '', err = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (err += d));
+    c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${out}\n${err}`.slice(-3000)))));
+  });
+}
+
+/** Every row of every table of the store (sqlite_master), as `table: JSON` lines. */
+async function dump(dir) {
+  const [{ results: tables }] = await d1(dir, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  // _cf_* are workerd's own (not readable, no conversation data).
+  const names = tables.map((t) => t.name).filter((n) => !n.toLowerCase().startsWith('_cf_'));
+  const out = await d1(dir, names.map((n) => `SELECT * FROM "${n}"`).join('; '));
+  return { names, rows: out.flatMap((r, i) => r.results.map((row) => `${names[i]}: ${JSON.stringify(row)}`)) };
+}
+
+describe('erasure and retention leave no text in any table', () => {
+  let w3;
+  before(async () => { w3 = await startWorker({ vars: { RETENTION_DAYS: '0' } }); });
+  after(async () => { await w3?.stop(); });
+
+  /** A conversation that has touched every table: messages, decisions, escalation (+ inbox item,
+   * deliveries none), claim, agent reply, specialist transfer note, feedback comment. */
+  async function full(marker) {
+    const c = await start(w3);
+    await say(w3, c, 'f1', `Mijn ${marker} is kapot, ik wil een medewerker spreken`);
+    await handoff(w3, c);
+    await inbox(w3, 'POST', `/conversations/${c.id}/claim`, { agent: 'Sanne' });
+    await inbox(w3, 'POST', `/conversations/${c.id}/reply`, { client_id: 'a1', text: `Vervelend van je ${marker}!`, agent: 'Sanne' });
+    const moved = await inbox(w3, 'POST', `/conversations/${c.id}/transfer`, { agent: 'Sanne', note: `Klant met kapotte ${marker}` });
+    assert.equal(moved.status, 200, moved.text);
+    const fb = await api(w3, 'POST', `/v1/conversations/${c.id}/feedback`, { token: c.token, body: { csat: 2, comment: `De ${marker} was kapot` } });
+    assert.ok(fb.status < 300, fb.text);
+    return c;
+  }
+
+  test('DELETE /v1/conversations/{id} and the retention sweep', async () => {
+    const erased = await full('Zebrapad7781');
+    const swept = await full('Kwartel5523');
+    let { names, rows } = await dump(w3.persistDir);
+    assert.ok(names.includes('conversation_events'), names.join());
+    for (const m of ['Zebrapad7781', 'Kwartel5523']) {
+      const tables = new Set(rows.filter((r) => r.includes(m)).map((r) => r.split(':')[0]));
+      for (const t of ['messages', 'decisions', 'inbox_items', 'escalations', 'conversation_events', 'feedback']) {
+        assert.ok(tables.has(t), `before: ${t} holds ${m} (the test covers it)`);
+      }
+    }
+    const del = await api(w3, 'DELETE', `/v1/conversations/${erased.id}`, { token: erased.token });
+    assert.equal(del.status, 204, del.text);
+    ({ rows } = await dump(w3.persistDir));
+    assert.deepEqual(rows.filter((r) => r.includes('Zebrapad7781')), [], 'erased: no row holds the text');
+    assert.deepEqual(rows.filter((r) => r.includes(erased.id) && /^(conversations|messages|inbox_items|conversation_events|rate_counters):/.test(r)), []);
+    assert.ok(rows.some((r) => r.includes('Kwartel5523')), 'the other conversation is untouched');
+    await w3.scheduled(); // RETENTION_DAYS=0: everything is past retention
+    ({ rows } = await dump(w3.persistDir));
+    assert.deepEqual(rows.filter((r) => r.includes('Kwartel5523') || r.includes(swept.id)), [], 'swept: nothing left');
   });
 });

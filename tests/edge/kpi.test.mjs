@@ -145,7 +145,7 @@ describe('kpis', () => {
     assert.equal((await inbox(w, 'POST', `/conversations/${b.id}/claim`, { agent: 'Sanne' })).status, 200);
     isError(await inbox(w, 'POST', `/conversations/${b.id}/claim`, { agent: 'Piet' }), 409, 'conflict');
     assert.equal((await inbox(w, 'POST', `/conversations/${b.id}/reply`, { client_id: 'r1', text: 'Wat vervelend! Ik help je.', agent: 'Sanne' })).status, 201);
-    assert.equal((await inbox(w, 'POST', `/conversations/${b.id}/resolve`)).status, 200);
+    assert.equal((await inbox(w, 'POST', `/conversations/${b.id}/resolve`, { agent: 'Sanne' })).status, 200);
     await api(w, 'POST', `/v1/conversations/${b.id}/feedback`, { token: b.token, body: { csat: 3, nps: 6 } });
     const r = await inbox(w, 'GET', `/kpis?site=demo&from=${since}`);
     const t = r.body.total;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { startWorker } from '../support/worker.mjs';
-import { api, isError, say, start } from './helpers.mjs';
+import { AGENT, api, isError, say, start } from './helpers.mjs';
 
 let w;
 before(async () => { w = await startWorker({ vars: { RATE_CONVERSATION_PER_MIN: '3', RATE_CLIENT_PER_MIN: '8' } }); });
@@ -16,6 +16,12 @@ test('per-conversation limit answers 429 with Retry-After; retries of stored mes
   isError(r, 429, 'rate_limited');
   const retryAfter = Number(r.headers.get('retry-after'));
   assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+  // The limited message was refused whole: not in the transcript, no decision logged for it.
+  const view = await api(w, 'GET', `/v1/conversations/${c.id}`, { token: c.token });
+  assert.deepEqual(view.body.messages.map((m) => m.client_id), ['r0', 'r1', 'r2']);
+  const log = await api(w, 'GET', `/v1/inbox/decisions?conversation=${c.id}`, { token: AGENT });
+  assert.equal(log.status, 200, log.text);
+  assert.equal(log.body.decisions.length, 3);
   const dup = await say(w, c, 'r0', 'bericht 0');
   assert.equal(dup.status, 200);
   assert.equal(dup.body.duplicate, true);

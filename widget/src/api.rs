@@ -1,7 +1,9 @@
-//! The edge worker's HTTP API, as the widget uses it. Only `wire` types cross.
+//! The edge worker's HTTP API, as the widget uses it. Only `wire` types cross; bodies are
+//! read and written with the browser's JSON (see `json`).
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 use tandem_shared::wire::{ConversationView, ErrorBody, MessagesPage, PostMessageRequest, PostMessageResponse, StartRequest};
 use tandem_shared::Lang;
 
@@ -50,6 +52,25 @@ struct Feedback<'a> {
     comment: Option<&'a str>,
 }
 
+/// The edge's estimate of the wait for a person, in seconds, where it gives one: an optional
+/// `expected_wait_s` next to the usual fields of the handoff, post-message and messages answers.
+#[derive(Deserialize)]
+struct WaitHint {
+    #[serde(default)]
+    expected_wait_s: Option<u32>,
+}
+
+/// `expected_wait_s` of an edge answer, if present and a number of seconds.
+pub fn wait_hint(body: &JsValue) -> Option<u32> {
+    crate::json::from_value::<WaitHint>(body.clone()).ok().and_then(|h| h.expected_wait_s)
+}
+
+/// An edge answer and its wait estimate.
+pub struct WithWait<T> {
+    pub body: T,
+    pub expected_wait_s: Option<u32>,
+}
+
 impl Api {
     pub fn new(base: &str, site: &str) -> Api {
         Api { base: format!("{}/v1", base.trim_end_matches('/')), site: site.into() }
@@ -70,20 +91,26 @@ impl Api {
         read(send_json(req, &body).await?).await
     }
 
-    pub async fn post_message(&self, id: &str, token: &str, msg: &PostMessageRequest) -> Result<PostMessageResponse, ApiError> {
+    pub async fn post_message(&self, id: &str, token: &str, msg: &PostMessageRequest) -> Result<WithWait<PostMessageResponse>, ApiError> {
         let req = Request::post(&self.conv_url(id, "/messages")).header("Authorization", &format!("Bearer {token}"));
-        read(send_json(req, msg).await?).await
+        read_with_wait(send_json(req, msg).await?).await
     }
 
-    pub async fn messages(&self, id: &str, token: &str, after: u64, wait: u32) -> Result<MessagesPage, ApiError> {
+    pub async fn messages(&self, id: &str, token: &str, after: u64, wait: u32) -> Result<WithWait<MessagesPage>, ApiError> {
         let url = self.conv_url(id, &format!("/messages?after={after}&wait={wait}"));
         let resp = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await.map_err(net)?;
-        read(resp).await
+        read_with_wait(resp).await
     }
 
-    pub async fn handoff(&self, id: &str, token: &str) -> Result<(), ApiError> {
+    /// Asks for a person; the answer's wait estimate, if the edge gives one.
+    pub async fn handoff(&self, id: &str, token: &str) -> Result<Option<u32>, ApiError> {
         let req = Request::post(&self.conv_url(id, "/handoff")).header("Authorization", &format!("Bearer {token}"));
-        empty(send_json(req, &serde_json::json!({})).await?).await
+        let resp = send_body(req, "{}".into()).await?;
+        if !resp.ok() {
+            return Err(error_of(resp).await);
+        }
+        // The handoff already happened; an unreadable body only costs the estimate.
+        Ok(body_of(resp).await.ok().as_ref().and_then(wait_hint))
     }
 
     pub async fn feedback(&self, id: &str, token: &str, csat: Option<u8>, nps: Option<u8>, comment: Option<&str>) -> Result<(), ApiError> {
@@ -101,23 +128,46 @@ fn net(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
+async fn send_body(req: RequestBuilder, body: String) -> Result<Response, ApiError> {
+    req.header("Content-Type", "application/json").body(body).map_err(net)?.send().await.map_err(net)
+}
+
 async fn send_json<T: Serialize>(req: RequestBuilder, body: &T) -> Result<Response, ApiError> {
-    req.json(body).map_err(net)?.send().await.map_err(net)
+    // Only our own wire types are written here, so this cannot fail in practice; if it did,
+    // retrying would not help (status 0 is neither retryable nor "gone").
+    let text = crate::json::to_string(body).map_err(|e| ApiError::Http { status: 0, code: "encode".into(), message: e.to_string() })?;
+    send_body(req, text).await
+}
+
+fn bad_response(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Http { status: 502, code: "bad_response".into(), message: e.to_string() }
+}
+
+async fn body_of(resp: Response) -> Result<JsValue, ApiError> {
+    let text = resp.text().await.map_err(bad_response)?;
+    crate::json::parse(&text).map_err(bad_response)
 }
 
 async fn error_of(resp: Response) -> ApiError {
     let status = resp.status();
-    match resp.json::<ErrorBody>().await {
+    let status_text = resp.status_text();
+    match body_of(resp).await.and_then(|v| crate::json::from_value::<ErrorBody>(v).map_err(bad_response)) {
         Ok(b) => ApiError::Http { status, code: b.code, message: b.message },
-        Err(_) => ApiError::Http { status, code: "http_error".into(), message: resp.status_text() },
+        Err(_) => ApiError::Http { status, code: "http_error".into(), message: status_text },
     }
 }
 
 async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    Ok(read_with_wait(resp).await?.body)
+}
+
+async fn read_with_wait<T: DeserializeOwned>(resp: Response) -> Result<WithWait<T>, ApiError> {
     if !resp.ok() {
         return Err(error_of(resp).await);
     }
-    resp.json::<T>().await.map_err(|e| ApiError::Http { status: 502, code: "bad_response".into(), message: e.to_string() })
+    let value = body_of(resp).await?;
+    let expected_wait_s = wait_hint(&value);
+    Ok(WithWait { body: crate::json::from_value(value).map_err(bad_response)?, expected_wait_s })
 }
 
 async fn empty(resp: Response) -> Result<(), ApiError> {

@@ -50,6 +50,7 @@ pub fn Widget(
             <Header/>
             <Disclosure/>
             <Log/>
+            <ExpectedWait/>
             <Offline/>
             <EmailForm/>
             <Feedback/>
@@ -191,6 +192,15 @@ fn Message(
             {offer}
         </li>
     }
+}
+
+/// While waiting for a person: the edge's estimate of the wait, when it gives one.
+#[component]
+fn ExpectedWait() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let (session, cat) = (ctx.session, ctx.cat.clone());
+    let text = Memo::new(move |_| session.with(|s| s.wait_text(&cat)));
+    move || text.get().map(|t| view! { <p class="wait" role="status" data-testid="expected-wait">{t}</p> })
 }
 
 #[component]

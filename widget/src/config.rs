@@ -173,8 +173,23 @@ impl BusinessHours {
 }
 
 impl WidgetConfig {
+    /// The configuration object the loader passes (data attributes or the site's JSON object),
+    /// read with serde-wasm-bindgen: no JSON text, no JSON parser in the widget.
+    pub fn from_js(value: wasm_bindgen::JsValue) -> Result<WidgetConfig, ConfigError> {
+        Self::from_deserializer(serde_wasm_bindgen::Deserializer::from(value))
+    }
+
+    /// The same from JSON text (native tests and tools).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
-        let cfg: WidgetConfig = serde_json::from_str(text).map_err(|e| {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => Self::from_deserializer(v),
+            Err(e) => Err(ConfigError::Parse(e.to_string())),
+        }
+    }
+
+    fn from_deserializer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<WidgetConfig, ConfigError> {
+        let cfg = WidgetConfig::deserialize(d).map_err(|e| {
             let m = e.to_string();
             if let Some(field) = ["endpoint", "site"].into_iter().find(|f| m.contains(&format!("missing field `{f}`"))) {
                 return ConfigError::Missing(field);

@@ -157,10 +157,14 @@ pub fn flush(ctx: &Ctx) {
             }
             .await;
             match result {
-                Ok(resp) => {
+                Ok(answer) => {
                     c.online.set(true);
                     delay = 1000;
-                    c.session.update(|s| s.acknowledge(&resp.message, resp.status, &resp.decision, &c.cat));
+                    let resp = answer.body;
+                    c.session.update(|s| {
+                        s.acknowledge(&resp.message, resp.status, &resp.decision, &c.cat);
+                        s.note_wait(answer.expected_wait_s);
+                    });
                     ensure_polling(&c);
                 }
                 Err(e) if e.is_retryable() => {
@@ -193,9 +197,10 @@ fn ensure_polling(ctx: &Ctx) {
             let Some((id, token)) = c.session.with_untracked(|s| s.conversation.clone().filter(|_| s.is_with_humans())) else { break };
             let after = c.session.with_untracked(|s| s.last_seq);
             match c.api.messages(&id, &token, after, 20).await {
-                Ok(page) => c.session.update(|s| {
-                    s.merge(&page.messages, &c.cat);
-                    s.set_status(page.status, &c.cat);
+                Ok(answer) => c.session.update(|s| {
+                    s.merge(&answer.body.messages, &c.cat);
+                    s.set_status(answer.body.status, &c.cat);
+                    s.note_wait(answer.expected_wait_s);
                 }),
                 Err(e) if e.is_gone() => break,
                 Err(_) => TimeoutFuture::new(2000).await,
@@ -221,7 +226,10 @@ pub fn request_human(ctx: &Ctx, tier: Tier) {
             }
             .await;
             match r {
-                Ok(()) => break,
+                Ok(wait) => {
+                    c.session.update(|s| s.note_wait(wait));
+                    break;
+                }
                 Err(e) if e.is_retryable() => TimeoutFuture::new(1000 << attempt).await,
                 Err(e) => {
                     web_sys::console::warn_1(&format!("[tandem] handoff failed: {e}").into());

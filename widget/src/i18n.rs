@@ -1,37 +1,27 @@
 //! Bot and interface texts come from a message catalogue per language (i18n/*.json), not code.
-use std::collections::HashMap;
-
-use serde::Deserialize;
+//! build.rs turns the catalogues into static tables (and fails the build on a malformed one).
 use tandem_shared::Lang;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Entry {
-    Plain(String),
-    Register { formal: String, informal: String },
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 }
 
 /// The texts for one language and form of address.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Catalog {
     lang: Lang,
     formal: bool,
-    entries: HashMap<String, Entry>,
+    /// (key, formal, informal), sorted by key; an empty informal form means "same as formal".
+    entries: &'static [(&'static str, &'static str, &'static str)],
 }
-
-const EN: &str = include_str!("../i18n/en.json");
-const NL: &str = include_str!("../i18n/nl.json");
 
 impl Catalog {
     /// The catalogue for `lang` (English for anything we have no catalogue for).
     pub fn new(lang: Lang, formal: bool) -> Catalog {
-        let (lang, src) = match lang {
-            Lang::Nl => (Lang::Nl, NL),
-            _ => (Lang::En, EN),
+        let (lang, entries) = match lang {
+            Lang::Nl => (Lang::Nl, tables::NL),
+            _ => (Lang::En, tables::EN),
         };
-        // The catalogues are compiled in and checked by a test, so a parse failure here can
-        // only come from a broken build; fall back to an empty table rather than panic.
-        let entries = serde_json::from_str(src).unwrap_or_default();
         Catalog { lang, formal, entries }
     }
 
@@ -41,10 +31,12 @@ impl Catalog {
 
     /// The text for `key`; a missing key shows as the key itself, never as a crash.
     pub fn t(&self, key: &str) -> String {
-        match self.entries.get(key) {
-            Some(Entry::Plain(s)) => s.clone(),
-            Some(Entry::Register { formal, informal }) => if self.formal { formal } else { informal }.clone(),
-            None => key.to_string(),
+        match self.entries.binary_search_by(|e| e.0.cmp(key)) {
+            Ok(i) => {
+                let (_, formal, informal) = self.entries[i];
+                if self.formal || informal.is_empty() { formal } else { informal }.to_string()
+            }
+            Err(_) => key.to_string(),
         }
     }
 
@@ -63,14 +55,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catalogues_parse_and_have_the_same_keys() {
-        let en: HashMap<String, Entry> = serde_json::from_str(EN).expect("en.json parses");
-        let nl: HashMap<String, Entry> = serde_json::from_str(NL).expect("nl.json parses");
-        let mut ek: Vec<_> = en.keys().collect();
-        let mut nk: Vec<_> = nl.keys().collect();
-        ek.sort();
-        nk.sort();
-        assert_eq!(ek, nk);
+    fn catalogues_have_the_same_keys() {
+        fn keys(t: &[(&'static str, &'static str, &'static str)]) -> Vec<&'static str> {
+            t.iter().map(|e| e.0).collect()
+        }
+        assert_eq!(keys(tables::EN), keys(tables::NL));
+        assert!(tables::EN.len() > 40);
     }
 
     #[test]
@@ -78,5 +68,8 @@ mod tests {
         assert!(Catalog::new(Lang::Nl, true).t("greeting").contains(" u "));
         assert!(Catalog::new(Lang::Nl, false).t("greeting").contains(" je "));
         assert_eq!(Catalog::new(Lang::Unknown, true).lang(), Lang::En);
+        // A plain entry reads the same in both registers; an unknown key shows as itself.
+        assert_eq!(Catalog::new(Lang::En, false).t("send"), "Send");
+        assert_eq!(Catalog::new(Lang::En, true).t("no_such_key"), "no_such_key");
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod effects;
 pub mod i18n;
+pub mod json;
 pub mod markup;
 pub mod session;
 pub mod store;
@@ -13,7 +14,7 @@ pub mod store;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tandem_shared::faq::{FaqIndex, KnowledgeBase};
+use tandem_shared::faq::{FaqIndex, KbError, KnowledgeBase};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -64,8 +65,7 @@ pub fn mount(root: web_sys::ShadowRoot, bubble: web_sys::HtmlElement, config: Js
     let _ = root.append_child(&container);
     let _ = adopt_styles(&root, CSS);
 
-    let json = js_sys::JSON::stringify(&config).map(String::from).unwrap_or_default();
-    let cfg = match WidgetConfig::from_json(&json) {
+    let cfg = match WidgetConfig::from_js(config) {
         Ok(c) => c,
         Err(e) => {
             let msg = Catalog::new(tandem_shared::Lang::En, true).tf("error_config", &[("message", &e.to_string())]);
@@ -131,9 +131,38 @@ fn load_kb(ctx: &Ctx) {
                 return;
             }
         };
-        match KnowledgeBase::from_json(&text) {
+        match parse_kb(&text) {
             Ok(kb) => faq.set(Some(Arc::new(FaqIndex::new(&kb)))),
             Err(e) => web_sys::console::error_1(&format!("[tandem] knowledge base {url}: {e}").into()),
         }
     });
+}
+
+/// The knowledge base file, parsed by the browser (its syntax errors name line and column) and
+/// checked by the shared crate's rules (which name the article and field).
+pub fn parse_kb(text: &str) -> Result<KnowledgeBase, String> {
+    if text.len() > tandem_shared::faq::kb::MAX_KB_BYTES {
+        return Err(KbError::TooLarge { bytes: text.len() }.to_string());
+    }
+    let value = json::parse(text).map_err(|e| e.to_string())?;
+    match KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone())) {
+        Ok(kb) => Ok(kb),
+        Err(e @ KbError::Malformed { .. }) => Err(locate_shape_error(&value).unwrap_or_else(|| e.to_string())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A parsed object has no lines, so a wrong shape (missing field, wrong type) is placed by
+/// article instead: the first article that fails on its own is named with its index and id.
+fn locate_shape_error(value: &JsValue) -> Option<String> {
+    let articles: js_sys::Array = js_sys::Reflect::get(value, &"articles".into()).ok()?.dyn_into().ok()?;
+    for (index, article) in articles.iter().enumerate() {
+        let one = js_sys::Object::new();
+        js_sys::Reflect::set(&one, &"articles".into(), &js_sys::Array::of1(&article)).ok()?;
+        if let Err(KbError::Malformed { message, .. }) = KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(JsValue::from(one))) {
+            let id = js_sys::Reflect::get(&article, &"id".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            return Some(format!("knowledge base: article \"{id}\" (index {index}): {message}"));
+        }
+    }
+    None
 }

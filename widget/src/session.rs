@@ -45,6 +45,9 @@ pub struct Session {
     pub last_seq: u64,
     pub agent_joined: Option<String>,
     pub feedback_sent: bool,
+    /// The edge's estimate of the wait for a person, in seconds, while waiting (if it gives one).
+    #[serde(default)]
+    pub expected_wait_s: Option<u32>,
 }
 
 impl Default for Session {
@@ -59,6 +62,7 @@ impl Default for Session {
             last_seq: 0,
             agent_joined: None,
             feedback_sent: false,
+            expected_wait_s: None,
         }
     }
 }
@@ -185,7 +189,31 @@ impl Session {
         if status == ConvStatus::Bot && self.status == ConvStatus::Resolved {
             self.policy.start_new_episode();
         }
+        if status != ConvStatus::Waiting {
+            self.expected_wait_s = None;
+        }
         self.status = status;
+    }
+
+    /// A new wait estimate from the edge; `None` keeps the last one (the edge only sometimes
+    /// knows). Only kept while waiting for a person: it means nothing otherwise.
+    pub fn note_wait(&mut self, expected_wait_s: Option<u32>) {
+        if expected_wait_s.is_some() && self.status == ConvStatus::Waiting {
+            self.expected_wait_s = expected_wait_s;
+        }
+    }
+
+    /// "The expected wait is about N minutes", while waiting for a person and only when the edge
+    /// gave an estimate. Rounded up to whole minutes: promising less than the estimate is worse.
+    pub fn wait_text(&self, cat: &Catalog) -> Option<String> {
+        let s = self.expected_wait_s.filter(|_| self.status == ConvStatus::Waiting)?;
+        let minutes = s.div_ceil(60);
+        Some(match minutes {
+            0 => cat.t("wait_under_minute"),
+            1 if s < 60 => cat.t("wait_under_minute"),
+            1 => cat.t("wait_one_minute"),
+            n => cat.tf("wait_minutes", &[("n", &n.to_string())]),
+        })
     }
 
     /// Messages from the edge (agent replies, or our own after a reload), de-duplicated by client id.
@@ -204,6 +232,7 @@ impl Session {
                 }
                 if self.status == ConvStatus::Waiting {
                     self.status = ConvStatus::WithAgent;
+                    self.expected_wait_s = None;
                 }
             }
             self.entries.push(Entry {
@@ -267,6 +296,30 @@ mod tests {
         let t = s.customer_message("q", "zxqv blorp", Some(&kb()), &cat, "Tandem");
         assert_eq!(t.reply.map(|r| r.outcome), Some(BotOutcome::Unsure));
         assert!(s.entries.iter().any(|e| e.kind == Kind::OfferHuman));
+    }
+
+    #[test]
+    fn expected_wait_is_shown_while_waiting_in_the_visitors_language() {
+        let mut s = Session::default();
+        let en = Catalog::new(Lang::En, true);
+        s.note_wait(Some(240));
+        assert_eq!(s.wait_text(&en), None, "no wait shown while the bot is in charge");
+        s.escalate_locally(Tier::Agent, &en);
+        assert_eq!(s.wait_text(&en), None, "no estimate from the edge: nothing is promised");
+        s.note_wait(Some(241));
+        assert!(s.wait_text(&en).is_some_and(|t| t.contains("about 5 minutes")), "{:?}", s.wait_text(&en));
+        s.note_wait(None);
+        assert!(s.wait_text(&en).is_some_and(|t| t.contains("5 minutes")), "a missing estimate keeps the last one");
+        s.note_wait(Some(45));
+        assert!(s.wait_text(&en).is_some_and(|t| t.contains("less than a minute")));
+        s.note_wait(Some(60));
+        assert!(s.wait_text(&en).is_some_and(|t| t.contains("1 minute")));
+        s.note_wait(Some(600));
+        assert!(s.wait_text(&Catalog::new(Lang::Nl, true)).is_some_and(|t| t.contains("10 minuten") && t.starts_with("U ")), "{:?}", s.wait_text(&Catalog::new(Lang::Nl, true)));
+        assert!(s.wait_text(&Catalog::new(Lang::Nl, false)).is_some_and(|t| t.contains("10 minuten") && t.starts_with("Je ")));
+        s.merge(&[msg(5, "r1", Author::Agent, "Hi, Sanne here")], &en);
+        assert_eq!(s.wait_text(&en), None, "the wait ends when a person joins");
+        assert_eq!(s.expected_wait_s, None);
     }
 
     #[test]

@@ -122,3 +122,61 @@ async fn talk_to_a_person_is_always_reachable_and_hands_off_once() {
     assert!(log.contains("handing you over") || log.contains("handing your conversation"), "{log}");
     assert!(button.has_attribute("disabled"));
 }
+
+#[wasm_bindgen_test]
+fn the_wait_estimate_is_read_from_the_edge_answer() {
+    let parse = |s: &str| js_sys::JSON::parse(s).expect("test JSON");
+    assert_eq!(tandem_widget::api::wait_hint(&parse(r#"{"status":"waiting","tier":"agent","expected_wait_s":240}"#)), Some(240));
+    assert_eq!(tandem_widget::api::wait_hint(&parse(r#"{"status":"waiting","tier":"agent"}"#)), None, "the edge may not know");
+    assert_eq!(tandem_widget::api::wait_hint(&parse(r#"{"expected_wait_s":"soon"}"#)), None, "only a number of seconds counts");
+}
+
+#[wasm_bindgen_test]
+async fn handoff_shows_the_expected_wait_when_the_edge_gives_one() {
+    use tandem_shared::{policy::Tier, Lang};
+    use tandem_widget::{i18n::Catalog, session::Session};
+    // A returning visitor waiting for a person, with the edge's last estimate (4 minutes).
+    let mut s = Session::default();
+    s.escalate_locally(Tier::Agent, &Catalog::new(Lang::En, true));
+    s.note_wait(Some(240));
+    tandem_widget::store::save("t-wait", &s);
+    let m = mount_widget("t-wait", CONFIG);
+    m.handle.open();
+    tick().await;
+    let wait = q(&m.root, "[data-testid=expected-wait]").expect("expected wait shown").inner_text();
+    assert!(wait.contains("about 4 minutes"), "{wait}");
+    let log = q(&m.root, "[data-testid=log]").unwrap().inner_text();
+    assert!(log.contains("A person will reply"), "{log}");
+}
+
+#[wasm_bindgen_test]
+fn c06_the_session_survives_a_round_trip_through_browser_storage() {
+    use tandem_shared::{policy::Tier, wire::Author, wire::WireMessage, Lang};
+    use tandem_widget::{i18n::Catalog, session::Session};
+    let cat = Catalog::new(Lang::Nl, false);
+    let mut s = Session::default();
+    s.conversation = Some(("c1".into(), "tok".into()));
+    s.customer_message("m1", "waar is mijn pakket??", None, &cat, "Sam");
+    s.escalate_locally(Tier::Specialist, &cat);
+    let agent = WireMessage { seq: 9_007_199_254, client_id: "r1".into(), author: Author::Agent, author_name: Some("Sanne".into()), text: "Ik kijk even".into(), at: 1_796_290_200_000, article_id: None };
+    s.merge(&[agent], &cat);
+    tandem_widget::store::save("t-roundtrip", &s);
+    assert_eq!(tandem_widget::store::load("t-roundtrip"), Some(s));
+    tandem_widget::store::clear("t-roundtrip");
+    assert_eq!(tandem_widget::store::load("t-roundtrip"), None);
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_knowledge_base_is_rejected_with_the_place_named() {
+    let kb = tandem_widget::parse_kb(include_str!("../../kb/demo-shop.json")).expect("the demo knowledge base parses");
+    assert!(kb.articles.len() >= 40);
+    let syntax = tandem_widget::parse_kb("{\"articles\": [\n  {\"id\": \"a\",}\n]}").expect_err("trailing comma");
+    assert!(syntax.contains("line 2"), "the browser's parser names the line: {syntax}");
+    let shape = tandem_widget::parse_kb(r#"{"articles":[{"id":"ok","lang":"en","question":"q?","answer":"a"},{"id":"b","lang":"en","question":"q?"}]}"#)
+        .expect_err("no answer");
+    assert!(shape.contains("article \"b\" (index 1)") && shape.contains("missing field `answer`"), "{shape}");
+    let top = tandem_widget::parse_kb(r#"{"artikelen":[]}"#).expect_err("wrong top-level field");
+    assert!(top.contains("artikelen"), "{top}");
+    let rule = tandem_widget::parse_kb(r#"{"articles":[{"id":"a","lang":"xx","question":"q?","answer":"a"}]}"#).expect_err("bad lang");
+    assert!(rule.contains("\"lang\""), "the article and field are named: {rule}");
+}

@@ -63,6 +63,7 @@ pub enum KbError {
 impl std::fmt::Display for KbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            KbError::Malformed { line: 0, message, .. } => write!(f, "knowledge base: {message}"),
             KbError::Malformed { line, column, message } => {
                 write!(f, "knowledge base, line {line} column {column}: {message}")
             }
@@ -117,6 +118,18 @@ impl KnowledgeBase {
             column: e.column(),
             message: e.to_string(),
         })?;
+        Self::from_raw(raw)
+    }
+
+    /// `from_json` for a file parsed elsewhere: the widget parses with the browser's
+    /// `JSON.parse` and reads the result with serde-wasm-bindgen, so it ships no JSON parser.
+    /// The same rules; a wrong shape is `Malformed` with line 0 (the source has no lines).
+    pub fn from_deserializer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, KbError> {
+        let raw = RawKb::deserialize(d).map_err(|e| KbError::Malformed { line: 0, column: 0, message: e.to_string() })?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawKb) -> Result<Self, KbError> {
         if raw.articles.len() > MAX_ARTICLES {
             return Err(KbError::TooManyArticles { count: raw.articles.len() });
         }

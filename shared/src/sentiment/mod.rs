@@ -31,11 +31,17 @@ pub struct Scoring<'p, 'a> {
     pub uncertainty: f32,
     pub urgency: f32,
     pub evidence: Vec<Evidence>,
+    /// Whether `ev` records evidence.
+    pub explain: bool,
 }
 
 impl<'p, 'a> Scoring<'p, 'a> {
+    /// Record evidence (only when the caller asked for it: `analyze` does, `score` does not,
+    /// so the scores-only path builds no strings).
     pub fn ev(&mut self, rule: &str, token: &str, weight: f32) {
-        self.evidence.push(Evidence { rule: rule.to_string(), token: token.to_string(), weight: round3(weight) });
+        if self.explain {
+            self.evidence.push(Evidence { rule: rule.to_string(), token: token.to_string(), weight: round3(weight) });
+        }
     }
 }
 
@@ -46,21 +52,69 @@ fn round3(x: f32) -> f32 {
 /// Analyse one message. Never panics; time is linear in the length of the text.
 pub fn analyze(text: &str) -> Analysis {
     let p = text::parse(text);
-    let det = lang::detect(&p);
+    let o = run(&p, true);
+    let intents = crate::intents::detect(&p, &o.matches, o.scores.valence, o.raw_frustration);
+    text::recycle(p);
+    let Scores { lang, mixed, valence, tone } = o.scores;
+    Analysis { lang, mixed, valence, tone, intents, evidence: o.evidence }
+}
+
+/// Language, valence and tone of one message: exactly what `analyze` reports for them
+/// (`tests/rules.rs` checks this on the whole speed corpus), without the evidence and
+/// the moments of truth, so no strings are built. For callers that only need the
+/// scores (bulk scoring, the speed comparison with score-only peers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub lang: Lang,
+    pub mixed: bool,
+    pub valence: f32,
+    pub tone: Tone,
+}
+
+/// The scores of one message (see `Scores`). Never panics; linear in the text length.
+pub fn score(text: &str) -> Scores {
+    let p = text::parse(text);
+    let scores = run(&p, false).scores;
+    text::recycle(p);
+    scores
+}
+
+/// Per-token scratch vectors of `Scoring`, kept per thread between messages (emptied).
+type Scratch = (Vec<f32>, Vec<bool>, Vec<bool>, Vec<Option<crate::lexicon::Modifier>>);
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
+struct Outcome {
+    scores: Scores,
+    raw_frustration: f32,
+    matches: Vec<Match>,
+    evidence: Vec<Evidence>,
+}
+
+fn run(p: &Parsed<'_>, explain: bool) -> Outcome {
+    let det = lang::detect(p);
     let n = p.tokens.len();
+    let (mut val, mut covered, mut negated, mut modifier) = SCRATCH.with(|c| c.take()).unwrap_or_default();
+    val.resize(n, 0.0);
+    covered.resize(n, false);
+    negated.resize(n, false);
+    modifier.extend(p.tokens.iter().map(|t| t.lex.modifier));
     let mut s = Scoring {
-        p: &p,
+        p,
         det,
-        matches: phrases::find(&p, &det),
-        val: vec![0.0; n],
-        covered: vec![false; n],
-        negated: vec![false; n],
-        modifier: p.tokens.iter().map(|t| t.lex.modifier).collect(),
+        matches: phrases::find(p, &det),
+        val,
+        covered,
+        negated,
+        modifier,
         profanity: 0,
         frustration: 0.0,
         uncertainty: 0.0,
         urgency: 0.0,
         evidence: Vec::new(),
+        explain,
     };
     if p.truncated {
         s.ev("truncated", "", text::MAX_ANALYSED_BYTES as f32);
@@ -70,20 +124,23 @@ pub fn analyze(text: &str) -> Analysis {
     }
     let valence = rules::compound(&mut s);
     rules::tone_from_valence(&mut s, valence);
-    let intents = crate::intents::detect(&p, &s.matches, valence, s.frustration);
-    let (lang, mixed) = (s.det.lang, s.det.mixed);
-    Analysis {
-        lang,
-        mixed,
+    let scores = Scores {
+        lang: s.det.lang,
+        mixed: s.det.mixed,
         valence,
         tone: Tone {
             frustration: rules::calibrate_frustration(s.frustration),
             uncertainty: s.uncertainty.clamp(0.0, 1.0),
             urgency: s.urgency.clamp(0.0, 1.0),
         },
-        intents,
-        evidence: s.evidence,
-    }
+    };
+    let (mut val, mut covered, mut negated, mut modifier) = (s.val, s.covered, s.negated, s.modifier);
+    val.clear();
+    covered.clear();
+    negated.clear();
+    modifier.clear();
+    SCRATCH.with(|c| c.set(Some((val, covered, negated, modifier))));
+    Outcome { scores, raw_frustration: s.frustration, matches: s.matches, evidence: s.evidence }
 }
 
 /// The languages to look words up in, in order of preference: the detected language

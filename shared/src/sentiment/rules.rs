@@ -6,6 +6,7 @@ use super::{lookup_langs, Scoring};
 use crate::lang::Lang;
 use crate::lexicon::{self, Modifier, PhraseKind, EMOJI, EMOTICONS, PROFANITY, VALENCE_SCALE};
 use crate::text::{Kind, Token};
+use super::vocab::flag;
 
 /// The rules in the order they run.
 pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
@@ -573,6 +574,9 @@ pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let w = s.p.norm(&toks[i]);
+        if !matches!(w, "like" | "kind" | "sort" | "well") {
+            continue; // the only words this rule reads (checked first: it runs on every word)
+        }
         let next = next_word(s, i).map(|j| s.p.norm(&toks[j]));
         let prev = prev_word(s, i).map(|j| s.p.norm(&toks[j]));
         match w {
@@ -656,7 +660,8 @@ fn prev_word(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
 pub const TOO_VALENCE: f32 = -1.0;
 pub fn too_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        if !s.p.tokens[i].is_word() || s.covered[i] || s.p.norm(&s.p.tokens[i]) != "too" {
+        let t = &s.p.tokens[i];
+        if !t.is_word() || t.norm.1 - t.norm.0 != 3 || s.covered[i] || s.p.norm(t) != "too" {
             continue;
         }
         let Some(j) = next_word(s, i).filter(|&j| j == i + 1) else { continue };
@@ -678,16 +683,16 @@ pub fn too_rule(s: &mut Scoring<'_, '_>) {
 /// "wanneer" / "when" in a question) to the end of the clause counts `HYPOTHETICAL` of its
 /// value. Own choice.
 pub const HYPOTHETICAL: f32 = 0.25;
-const IF_ALWAYS: &[&str] = &["if", "indien", "mocht", "mochten", "unless", "tenzij"];
-const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether"];
+pub(crate) const IF_ALWAYS: &[&str] = &["if", "indien", "mocht", "mochten", "unless", "tenzij"];
+pub(crate) const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether"];
 pub fn hypothetical_rule(s: &mut Scoring<'_, '_>) {
     let toks = &s.p.tokens;
     let n = toks.len();
     let mut i = 0;
     while i < n {
-        let w = if toks[i].is_word() { s.p.norm(&toks[i]) } else { "" };
-        let always = IF_ALWAYS.contains(&w);
-        if !(always || IF_IN_QUESTION.contains(&w)) {
+        // IF_ALWAYS / IF_IN_QUESTION membership, looked up once per word form (`vocab`)
+        let always = toks[i].is_word() && toks[i].lex.has(flag::IF_ALWAYS);
+        if !(always || toks[i].is_word() && toks[i].lex.has(flag::IF_IN_QUESTION)) {
             i += 1;
             continue;
         }

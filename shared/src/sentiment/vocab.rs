@@ -22,10 +22,14 @@ use crate::lexicon::{self, Modifier, ACRONYMS, EN_LEX, MODIFIERS, NL_LEX, PROFAN
 pub const MIN_STEM_LEN: usize = 4;
 /// Longest word form kept in the cache (longer forms are computed every time).
 pub const MAX_CACHED: usize = 24;
-/// Cache sets (a power of two), two forms each: 32,768 forms (≈ 2 MB, allocated on
+/// Cache sets (a power of two) of `WAYS` forms each: 32,768 forms (≈ 2 MB, allocated on
 /// first use) hold the vocabulary of a busy support inbox with room to spare (the
-/// 2,000-message speed corpus has 7,300 forms; half as many sets thrash on it).
-const CACHE_SETS: usize = 16384;
+/// 2,000-message speed corpus has 7,300 forms). Eight ways per set: with two, about one set
+/// in a hundred holds three or more of a corpus's frequent forms and every use of them
+/// missed (a miss costs two Snowball stemmers and a dozen table look-ups, ≈ 20,000
+/// instructions — a third of all the engine's time on the speed corpus).
+const CACHE_SETS: usize = 4096;
+const WAYS: usize = 8;
 
 /// Bit flags of `Info::flags`.
 pub mod flag {
@@ -51,11 +55,14 @@ pub mod flag {
     pub const DAY: u16 = 2048;
     /// Letters only (stemmable).
     pub const ALPHA: u16 = 256;
+    /// "if", "indien" / "als", "when": `rules::hypothetical_rule`.
+    pub const IF_ALWAYS: u16 = 4096;
+    pub const IF_IN_QUESTION: u16 = 8192;
 }
 
 /// A stem stored relative to its word: the first `keep` bytes of the word, then
 /// `tail` (Snowball changes only the end: "happy" → "happ" + "i", "boos" → "bo" + "s").
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Stem {
     keep: u8,
     tail_len: u8,
@@ -65,8 +72,11 @@ pub struct Stem {
 /// Longest stem ending that differs from the word ("ational" → "ate").
 const MAX_TAIL: usize = 6;
 
+/// `Stem::keep` of a stem kept whole in a side buffer (`Stem::in_buffer`).
+const IN_BUFFER: u8 = u8::MAX - 1;
+
 impl Stem {
-    const SAME: Stem = Stem { keep: u8::MAX, tail_len: 0, tail: [0; MAX_TAIL] };
+    pub const SAME: Stem = Stem { keep: u8::MAX, tail_len: 0, tail: [0; MAX_TAIL] };
     /// `None` when the stem is not the word's prefix plus a short tail (then the form is not cached).
     fn new(word: &str, stem: &str) -> Option<Stem> {
         if stem == word {
@@ -78,25 +88,45 @@ impl Stem {
             keep -= 1;
         }
         let tail = &s[keep..];
-        if tail.len() > MAX_TAIL || keep >= u8::MAX as usize {
+        if tail.len() > MAX_TAIL || keep >= IN_BUFFER as usize {
             return None;
         }
         let mut st = Stem { keep: keep as u8, tail_len: tail.len() as u8, tail: [0; MAX_TAIL] };
         st.tail[..tail.len()].copy_from_slice(tail);
         Some(st)
     }
+    /// A stem `new` cannot express (rare), kept whole at `start..start + len` of a buffer
+    /// the caller owns (`text::Parsed::buf`); the position is stored in the tail bytes.
+    pub fn in_buffer(start: u32, len: u16) -> Stem {
+        let (s, l) = (start.to_le_bytes(), len.to_le_bytes());
+        Stem { keep: IN_BUFFER, tail_len: 0, tail: [s[0], s[1], s[2], s[3], l[0], l[1]] }
+    }
     /// Whether the stem is the word itself.
     pub fn is_same(&self) -> bool {
         self.keep == u8::MAX
     }
-    /// Write the stem of `word` into `out`.
-    pub fn write(&self, word: &str, out: &mut String) {
-        if self.is_same() {
-            out.push_str(word);
-            return;
+    /// The stem of `word` in two parts, a prefix of the word and an ending; `buf` is the
+    /// buffer an `in_buffer` stem points into. Never panics (a bad range gives "").
+    pub fn parts<'w>(&'w self, word: &'w str, buf: &'w str) -> (&'w str, &'w str) {
+        match self.keep {
+            u8::MAX => (word, ""),
+            IN_BUFFER => {
+                let t = &self.tail;
+                let start = u32::from_le_bytes([t[0], t[1], t[2], t[3]]) as usize;
+                let len = u16::from_le_bytes([t[4], t[5]]) as usize;
+                ("", buf.get(start..start + len).unwrap_or(""))
+            }
+            keep => (word.get(..keep as usize).unwrap_or(""), self.tail_str()),
         }
-        out.push_str(word.get(..self.keep as usize).unwrap_or(""));
-        out.push_str(std::str::from_utf8(&self.tail[..self.tail_len as usize]).unwrap_or(""));
+    }
+    fn tail_str(&self) -> &str {
+        std::str::from_utf8(&self.tail[..(self.tail_len as usize).min(MAX_TAIL)]).unwrap_or("")
+    }
+    /// Write the stem of `word` into `out` (not for `in_buffer` stems).
+    pub fn write(&self, word: &str, out: &mut String) {
+        let (a, b) = self.parts(word, "");
+        out.push_str(a);
+        out.push_str(b);
     }
 }
 
@@ -115,6 +145,10 @@ pub struct Lex {
     /// valence × `VALENCE_SCALE` and whether it is a curse.
     pub compound: Option<(i16, bool)>,
     pub flags: u16,
+    /// `lexicon::PHRASES[a..z]` start with this form's English / Dutch stem
+    /// (`lexicon::phrase_range`; empty when the `PHRASE_EN` / `PHRASE_NL` flag is clear).
+    pub phrases_en: (u16, u16),
+    pub phrases_nl: (u16, u16),
 }
 
 /// A `Lex` and the form's stems.
@@ -153,10 +187,13 @@ struct Slot {
     info: Info,
 }
 
-/// Two slots per set; `recent[set]` says which one was filled last.
+/// `WAYS` slots per set. `tags[i]` is a few hash bits of slot `i`'s key (0 = empty), so a
+/// look-up compares eight small numbers before it compares any key; `next[set]` is the
+/// way to fill next (round robin).
 struct Cache {
     slots: Vec<Slot>,
-    recent: Vec<u8>,
+    tags: Vec<u32>,
+    next: Vec<u8>,
     stemmers: Stemmers,
 }
 
@@ -165,7 +202,7 @@ thread_local! {
 }
 
 /// FxHash-style multiplicative hash over the bytes (no dependencies, no randomness).
-fn hash(b: &[u8]) -> usize {
+fn hash(b: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h: u64 = b.len() as u64;
     let mut chunks = b.chunks_exact(8);
@@ -184,7 +221,7 @@ fn hash(b: &[u8]) -> usize {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
-    (h >> 20) as usize
+    h
 }
 
 fn new_stemmers() -> Stemmers {
@@ -198,33 +235,44 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
             // re-entrant use (never happens today): compute without the cache
             return f(&compute(word, &new_stemmers()).0);
         };
-        let cache = guard.get_or_insert_with(|| Cache { slots: Vec::new(), recent: Vec::new(), stemmers: new_stemmers() });
+        let cache = guard.get_or_insert_with(|| Cache { slots: Vec::new(), tags: Vec::new(), next: Vec::new(), stemmers: new_stemmers() });
         let b = word.as_bytes();
         if b.len() > MAX_CACHED || b.is_empty() {
             return f(&compute(word, &cache.stemmers).0);
         }
         if cache.slots.is_empty() {
-            cache.slots = (0..CACHE_SETS * 2).map(|_| Slot { len: 0, key: [0; MAX_CACHED], info: EMPTY_INFO }).collect();
-            cache.recent = vec![0; CACHE_SETS];
+            cache.slots = (0..CACHE_SETS * WAYS).map(|_| Slot { len: 0, key: [0; MAX_CACHED], info: EMPTY_INFO }).collect();
+            cache.tags = vec![0; CACHE_SETS * WAYS];
+            cache.next = vec![0; CACHE_SETS];
         }
-        let set = hash(b) & (CACHE_SETS - 1);
-        let is = |s: &Slot| s.len as usize == b.len() && &s.key[..b.len()] == b;
-        let i = if is(&cache.slots[2 * set]) {
-            2 * set
-        } else if is(&cache.slots[2 * set + 1]) {
-            2 * set + 1
-        } else {
-            let (info, cacheable) = compute(word, &cache.stemmers);
-            if !cacheable {
-                return f(&info);
+        let h = hash(b);
+        // the set from the high bits, the tag from the low ones (never 0: 0 marks an empty slot)
+        let set = (h >> 40) as usize & (CACHE_SETS - 1);
+        let tag = (h as u32) | 1;
+        let base = set * WAYS;
+        let hit = (base..base + WAYS).find(|&i| {
+            cache.tags[i] == tag && {
+                let s = &cache.slots[i];
+                s.len as usize == b.len() && &s.key[..b.len()] == b
             }
-            let way = 1 - cache.recent[set] as usize;
-            cache.recent[set] = way as u8;
-            let s = &mut cache.slots[2 * set + way];
-            s.len = b.len() as u8;
-            s.key[..b.len()].copy_from_slice(b);
-            s.info = info;
-            2 * set + way
+        });
+        let i = match hit {
+            Some(i) => i,
+            None => {
+                let (info, cacheable) = compute(word, &cache.stemmers);
+                if !cacheable {
+                    return f(&info);
+                }
+                let way = cache.next[set] as usize % WAYS;
+                cache.next[set] = ((way + 1) % WAYS) as u8;
+                let i = base + way;
+                cache.tags[i] = tag;
+                let s = &mut cache.slots[i];
+                s.len = b.len() as u8;
+                s.key[..b.len()].copy_from_slice(b);
+                s.info = info;
+                i
+            }
         };
         f(&cache.slots[i].info)
     })
@@ -236,13 +284,24 @@ pub fn clear_cache() {
         if let Ok(mut g) = c.try_borrow_mut() {
             if let Some(cache) = g.as_mut() {
                 cache.slots.clear();
+                cache.tags.clear();
             }
         }
     });
 }
 
 const EMPTY_INFO: Info = Info {
-    lex: Lex { stop: 0, modifier: None, profanity: None, en: None, nl: None, compound: None, flags: 0 },
+    lex: Lex {
+        stop: 0,
+        modifier: None,
+        profanity: None,
+        en: None,
+        nl: None,
+        compound: None,
+        flags: 0,
+        phrases_en: (0, 0),
+        phrases_nl: (0, 0),
+    },
     stem_en: Stem::SAME,
     stem_nl: Stem::SAME,
 };
@@ -303,10 +362,19 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     if super::rules::DEADLINE_DAY.contains(&word) {
         info.flags |= flag::DAY;
     }
-    if !lexicon::phrases_starting(&se).is_empty() {
+    if super::rules::IF_ALWAYS.contains(&word) {
+        info.flags |= flag::IF_ALWAYS;
+    }
+    if super::rules::IF_IN_QUESTION.contains(&word) {
+        info.flags |= flag::IF_IN_QUESTION;
+    }
+    let narrow = |(a, z): (usize, usize)| (a.min(u16::MAX as usize) as u16, z.min(u16::MAX as usize) as u16);
+    info.phrases_en = narrow(lexicon::phrase_range(&se));
+    info.phrases_nl = narrow(lexicon::phrase_range(&sn));
+    if info.phrases_en.0 < info.phrases_en.1 {
         info.flags |= flag::PHRASE_EN;
     }
-    if !lexicon::phrases_starting(&sn).is_empty() {
+    if info.phrases_nl.0 < info.phrases_nl.1 {
         info.flags |= flag::PHRASE_NL;
     }
     info.compound = compound_valence(&sn);
@@ -355,4 +423,30 @@ fn compound_valence(stem: &str) -> Option<(i16, bool)> {
 pub fn stem_uncached(word: &str, lang: Lang) -> String {
     let alg = if lang == Lang::Nl { Algorithm::Dutch } else { Algorithm::English };
     Stemmer::create(alg).stem(word).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_relative_to_the_word() {
+        let st = Stem::new("happy", "happi").expect("a short new ending");
+        assert_eq!(st.parts("happy", ""), ("happ", "i"));
+        let mut out = String::new();
+        st.write("happy", &mut out);
+        assert_eq!(out, "happi");
+        assert!(Stem::new("boos", "boos").is_some_and(|s| s.is_same()));
+        // an ending longer than MAX_TAIL cannot be expressed: the caller keeps the stem whole
+        assert!(Stem::new("abc", "abcdefghij").is_none());
+    }
+
+    #[test]
+    fn stems_in_a_buffer() {
+        let buf = "xxhappiyy";
+        let st = Stem::in_buffer(2, 5);
+        assert_eq!(st.parts("whatever", buf), ("", "happi"));
+        // out of range: empty, no panic
+        assert_eq!(Stem::in_buffer(7, 10).parts("w", buf), ("", ""));
+    }
 }
