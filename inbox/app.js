@@ -80,9 +80,10 @@ async function start() {
     // With Cloudflare Access in front, /me answers without a token.
     const me = await api('/v1/inbox/me');
     signedIn(me, saved);
-  } catch {
+  } catch (err) {
     state.token = null;
-    showSignin();
+    // 403: a Cloudflare Access token was refused; the edge says why (e.g. expired).
+    showSignin(err.status === 403 ? err.message : '');
   }
 }
 
@@ -336,7 +337,8 @@ function renderDetail() {
         h('button', { type: 'button', class: 'primary', testid: 'claim', disabled: !open || mine(c) || heldByOther, onclick: claim },
           mine(c) ? 'Claimed by you' : heldByOther ? `Claimed by ${c.agent}` : 'Claim'),
         h('button', { type: 'button', testid: 'transfer', disabled: !open || heldByOther || transferOpen, onclick: () => showTransfer() }, 'Hand to specialist'),
-        h('button', { type: 'button', testid: 'resolve', disabled: !open || heldByOther, onclick: resolve }, 'Resolve'))),
+        // Only the holder resolves (the edge refuses anyone else): claim first.
+        h('button', { type: 'button', testid: 'resolve', disabled: !mine(c), title: mine(c) ? null : 'Claim the conversation to resolve it', onclick: resolve }, 'Resolve'))),
     h('section', { 'aria-label': 'Summary' },
       h('h3', {}, 'What the customer needs'),
       c.summary.length ? h('ul', { class: 'summary', testid: 'summary' }, c.summary.map((x) => h('li', {}, x)))

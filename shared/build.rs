@@ -9,7 +9,7 @@
 #[path = "src/fold.rs"]
 mod fold;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -176,6 +176,7 @@ fn run() -> Res<()> {
 
     phrases.extend(read_phrases(&dir.join("tone.tsv"), Tone)?);
     phrases.extend(read_phrases(&dir.join("intents.tsv"), Intents)?);
+    add_unapostrophed_phrases(&mut phrases);
 
     emit_table(&mut out, "EN_LEX", "i8", en_map.iter().map(|(k, v)| (k.clone(), v.to_string())));
     emit_table(&mut out, "NL_LEX", "i8", nl_map.iter().map(|(k, v)| (k.clone(), v.to_string())));
@@ -303,13 +304,48 @@ fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {
             .find(|k| k.eq_ignore_ascii_case(cols[1]))
             .ok_or_else(|| at(file, n, &format!("unknown modifier kind `{}`", cols[1])))?;
         let key = fold::fold_str(cols[2].trim());
-        if let Some(prev) = m.insert(key, kind.to_string()) {
+        if let Some(prev) = m.insert(key.clone(), kind.to_string()) {
             if prev != *kind {
                 return Err(at(file, n, &format!("`{}` already has kind {prev}", cols[2])));
             }
         }
+        if let Some(bare) = unapostrophed(&key) {
+            m.entry(bare).or_insert_with(|| kind.to_string());
+        }
     }
     Ok(m)
+}
+
+/// The form of a word typed without its apostrophe, when that form is unambiguous: the
+/// English "n't" contractions ("don't" → "dont", "can't" → "cant") and the Dutch
+/// elisions "m'n", "z'n", "d'r" ("mn", "zn", "dr"). Other contractions would collide
+/// with words ("we'll" → "well", "it's" → "its"), so they keep their apostrophe.
+fn unapostrophed(word: &str) -> Option<String> {
+    let bare = if let Some(stem) = word.strip_suffix("n't") {
+        format!("{stem}nt")
+    } else if matches!(word, "m'n" | "z'n" | "d'r") {
+        word.replace('\'', "")
+    } else {
+        return None;
+    };
+    Some(bare)
+}
+
+/// Every phrase with such a word also matches as typed without the apostrophe ("cant
+/// stand", "doesnt work"), unless the data lists that form itself.
+fn add_unapostrophed_phrases(phrases: &mut Vec<PhraseRow>) {
+    let mut seen: BTreeSet<(&'static str, String, Vec<String>)> = phrases.iter().map(|p| (p.lang, p.kind.clone(), p.words.clone())).collect();
+    let mut extra = Vec::new();
+    for p in phrases.iter() {
+        if !p.words.iter().any(|w| unapostrophed(w).is_some()) {
+            continue;
+        }
+        let words: Vec<String> = p.words.iter().map(|w| unapostrophed(w).unwrap_or_else(|| w.clone())).collect();
+        if seen.insert((p.lang, p.kind.clone(), words.clone())) {
+            extra.push(PhraseRow { lang: p.lang, kind: p.kind.clone(), weight: p.weight, words, src: p.src.clone() });
+        }
+    }
+    phrases.extend(extra);
 }
 
 /// `lang<TAB>word` → bit 1 = nl, bit 2 = en.

@@ -3,14 +3,15 @@
 //! (No dependencies: `build.rs` includes this file with `#[path]`.)
 
 /// Fold one character for matching: lowercase, strip Latin diacritics, unify
-/// apostrophes (’ ‘ ʼ ` ´ → '). Returns `None` for characters to drop
+/// apostrophes (’ ‘ ‛ ʼ ʹ ʻ ` ´ ′ ＇ → ': keyboards, phones and word processors type
+/// any of them in "don’t", "z’n"). Returns `None` for characters to drop
 /// (variation selectors, zero-width joiners, soft hyphens).
 pub fn fold_char(c: char) -> Option<char> {
     if c.is_ascii() {
-        return Some(c.to_ascii_lowercase());
+        return Some(if c == '`' { '\'' } else { c.to_ascii_lowercase() });
     }
     Some(match c {
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{00B4}' | '\u{2032}' => '\'',
+        '\u{2019}' | '\u{2018}' | '\u{201B}' | '\u{02BC}' | '\u{02B9}' | '\u{02BB}' | '\u{00B4}' | '\u{2032}' | '\u{FF07}' => '\'',
         '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{2060}' => return None,
         'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
         'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',

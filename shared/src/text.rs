@@ -3,8 +3,8 @@
 //! Normalisation (see `fold.rs`): lowercase, diacritics stripped, curly and straight
 //! apostrophes identical, letter runs of 3+ collapsed to 2 ("sooo" → "soo",
 //! "goooood" → "good"; the elongation is remembered). Emoji and emoticons become
-//! tokens even when glued to words ("slecht:(", "top🙂"). Runs of `!` and `?` become
-//! one punctuation token with counts. Word forms live in one shared buffer; tokens
+//! tokens even when glued to words ("slecht:(", "top🙂"). Runs of `!` and `?` (also
+//! fullwidth, doubled "‼" and emoji forms, `marks`) become one punctuation token with counts. Word forms live in one shared buffer; tokens
 //! hold ranges into it and their stems relative to the form (`vocab::Stem`), so parsing
 //! allocates O(1) times, not per token (and no times once `recycle` has handed a parse back).
 
@@ -112,6 +112,20 @@ fn is_emoji(c: char) -> bool {
     matches!(c as u32,
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0x2190..=0x21FF | 0x3030 | 0x303D)
         && !matches!(c as u32, 0x1F3FB..=0x1F3FF)
+}
+
+/// The exclamation and question marks a character stands for: ASCII, fullwidth
+/// ("！", "？", typed on CJK and some phone keyboards), the double marks "‼" "⁉" "⁈" "⁇"
+/// and the emoji marks "❗" "❕" "❓" "❔" (so "slecht‼" weighs as "slecht!!").
+fn marks(c: char) -> Option<(u16, u16)> {
+    Some(match c {
+        '!' | '\u{FF01}' | '\u{2757}' | '\u{2755}' => (1, 0),
+        '?' | '\u{FF1F}' | '\u{2753}' | '\u{2754}' => (0, 1),
+        '\u{203C}' => (2, 0),
+        '\u{2049}' | '\u{2048}' => (1, 1),
+        '\u{2047}' => (0, 2),
+        _ => return None,
+    })
 }
 
 fn is_skin_tone(c: char) -> bool {
@@ -440,10 +454,16 @@ pub fn parse(text: &str) -> Parsed<'_> {
             }
             continue;
         }
-        // apostrophes inside a word ("don't", "m'n", "zo'n")
+        // apostrophes inside a word ("don't", "m'n", "zo'n"), in any of their forms
+        // (`fold_char`); a doubled one ("don''t") counts once
         if matches!(fold_char(c), Some('\'')) && b.word_start.is_some() {
-            if it.peek().is_some_and(|(_, n)| n.is_alphabetic()) {
-                b.word_char(i, c);
+            let mut k = it.pos;
+            while let Some(n) = text_cut[k..].chars().next().filter(|&n| fold_char(n) == Some('\'')) {
+                k += n.len_utf8();
+            }
+            if text_cut[k..].chars().next().is_some_and(char::is_alphabetic) {
+                b.word_char(i, '\'');
+                it.pos = k;
                 continue;
             }
         }
@@ -451,6 +471,34 @@ pub fn parse(text: &str) -> Parsed<'_> {
             continue; // zero-width joiners, variation selectors inside words or emoji
         }
         b.end_word(i);
+        if let Some((e0, q0)) = marks(c) {
+            // a run of "!" and "?" in any of their forms ("!!!", "！", "‼", "⁉", "❗", "？")
+            let (mut e, mut q, mut end) = (e0, q0, i + c.len_utf8());
+            while let Some((j, n)) = it.peek() {
+                let Some((de, dq)) = marks(n) else {
+                    // variation selectors ("❗\u{FE0F}") belong to the mark
+                    if fold_char(n).is_none() {
+                        it.next();
+                        end = j + n.len_utf8();
+                        continue;
+                    }
+                    break;
+                };
+                e = e.saturating_add(de);
+                q = q.saturating_add(dq);
+                end = j + n.len_utf8();
+                it.next();
+            }
+            let ns = b.buf.len();
+            b.push(Kind::Punct, (i, end), (ns, ns));
+            if let Some(t) = b.tokens.last_mut() {
+                t.excl = e;
+                t.quest = q;
+            }
+            b.sentence = b.sentence.saturating_add(1);
+            b.clause = b.clause.saturating_add(1);
+            continue;
+        }
         if is_emoji(c) {
             let ns = b.buf.len();
             b.buf.push(c);
@@ -459,27 +507,6 @@ pub fn parse(text: &str) -> Parsed<'_> {
             continue;
         }
         match c {
-            '!' | '?' => {
-                let (mut e, mut q, mut end) = (0u16, 0u16, i + 1);
-                if c == '!' { e += 1 } else { q += 1 }
-                while let Some((j, n)) = it.peek() {
-                    match n {
-                        '!' => e = e.saturating_add(1),
-                        '?' => q = q.saturating_add(1),
-                        _ => break,
-                    }
-                    end = j + 1;
-                    it.next();
-                }
-                let ns = b.buf.len();
-                b.push(Kind::Punct, (i, end), (ns, ns));
-                if let Some(t) = b.tokens.last_mut() {
-                    t.excl = e;
-                    t.quest = q;
-                }
-                b.sentence = b.sentence.saturating_add(1);
-                b.clause = b.clause.saturating_add(1);
-            }
             '.' | '\n' | '\u{2026}' => {
                 let ns = b.buf.len();
                 b.push(Kind::Stop, (i, i + c.len_utf8()), (ns, ns));

@@ -279,3 +279,24 @@ test('axe-core: no serious or critical violations on the inbox (queue, open conv
   assert.deepEqual(await axe(agent.page), [], 'KPIs');
   await agent.context.close();
 });
+
+test('a long queue shows the 50 most urgent rows, the whole count, and more on request', async () => {
+  // 52 more waiting conversations on `other` (which already has one from an earlier test).
+  const made = [];
+  for (let i = 0; i < 52; i++) made.push((await escalated(`Ik wil een medewerker spreken over bestelling ${1000 + i}`, 'other')).id);
+  const agent = await newContext();
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Piet', OTHER_TOKEN);
+  const rows = inbox.queue('agent').getByTestId('queue-item');
+  await eventually(async () => (await rows.count()) === 50, { what: '50 rows' });
+  const waiting = await inbox.count('agent');
+  assert.ok(waiting >= 53, `the count is the whole queue (${waiting})`);
+  const more = agent.page.getByTestId('more-agent');
+  assert.equal(await more.innerText(), `Show ${Math.min(50, waiting - 50)} more (${waiting - 50} not shown)`);
+  await more.click();
+  await eventually(async () => (await rows.count()) === waiting, { what: 'all rows after "Show more"' });
+  assert.equal(await agent.page.getByTestId('more-agent').count(), 0);
+  for (const id of [made[0], made[51]]) assert.equal(await inbox.item(id).count(), 1);
+  assert.deepEqual(agent.errors, []);
+  await agent.context.close();
+});

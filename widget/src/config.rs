@@ -190,7 +190,7 @@ impl WidgetConfig {
 
     fn from_deserializer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<WidgetConfig, ConfigError> {
         let cfg = WidgetConfig::deserialize(d).map_err(|e| {
-            let m = e.to_string();
+            let m = crate::json::shape_message(e);
             if let Some(field) = ["endpoint", "site"].into_iter().find(|f| m.contains(&format!("missing field `{f}`"))) {
                 return ConfigError::Missing(field);
             }
@@ -259,7 +259,9 @@ impl WidgetConfig {
     }
 }
 
-#[cfg(test)]
+// Native only: `from_json` (serde_json) is not built for wasm32, where the config is a JS object
+// (covered by tests/web.rs).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

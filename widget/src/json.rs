@@ -23,6 +23,13 @@ impl std::fmt::Display for JsonError {
     }
 }
 
+/// serde-wasm-bindgen's errors are JS `Error`s whose text starts with "Error: ": the visitor or
+/// site owner needs only the message.
+pub fn shape_message(e: impl std::fmt::Display) -> String {
+    let m = e.to_string();
+    m.strip_prefix("Error: ").map(str::to_string).unwrap_or(m)
+}
+
 fn js_message(e: JsValue) -> String {
     js_sys::Error::from(e).message().into()
 }
@@ -33,7 +40,7 @@ fn serializer() -> serde_wasm_bindgen::Serializer {
 }
 
 pub fn to_value<T: Serialize>(v: &T) -> Result<JsValue, JsonError> {
-    v.serialize(&serializer()).map_err(|e| JsonError::Shape(e.to_string()))
+    v.serialize(&serializer()).map_err(|e| JsonError::Shape(shape_message(e)))
 }
 
 pub fn to_string<T: Serialize>(v: &T) -> Result<String, JsonError> {
@@ -46,7 +53,7 @@ pub fn parse(text: &str) -> Result<JsValue, JsonError> {
 }
 
 pub fn from_value<T: DeserializeOwned>(v: JsValue) -> Result<T, JsonError> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| JsonError::Shape(e.to_string()))
+    serde_wasm_bindgen::from_value(v).map_err(|e| JsonError::Shape(shape_message(e)))
 }
 
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {

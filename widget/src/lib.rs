@@ -147,7 +147,9 @@ pub fn parse_kb(text: &str) -> Result<KnowledgeBase, String> {
     let value = json::parse(text).map_err(|e| e.to_string())?;
     match KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone())) {
         Ok(kb) => Ok(kb),
-        Err(e @ KbError::Malformed { .. }) => Err(locate_shape_error(&value).unwrap_or_else(|| e.to_string())),
+        Err(KbError::Malformed { message, .. }) => {
+            Err(locate_shape_error(&value).unwrap_or_else(|| format!("knowledge base: {}", json::shape_message(message))))
+        }
         Err(e) => Err(e.to_string()),
     }
 }
@@ -161,7 +163,7 @@ fn locate_shape_error(value: &JsValue) -> Option<String> {
         js_sys::Reflect::set(&one, &"articles".into(), &js_sys::Array::of1(&article)).ok()?;
         if let Err(KbError::Malformed { message, .. }) = KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(JsValue::from(one))) {
             let id = js_sys::Reflect::get(&article, &"id".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-            return Some(format!("knowledge base: article \"{id}\" (index {index}): {message}"));
+            return Some(format!("knowledge base: article \"{id}\" (index {index}): {}", json::shape_message(message)));
         }
     }
     None

@@ -377,7 +377,20 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         if let Some(j) = negator_before(s, i) {
-            negate(s, i, j, expect);
+            // Two negators side by side cancel: "not without merit", "niet zonder
+            // reden", "never not happy". Only adjacent ones: at a distance they are two
+            // negations of their own ("neither funny nor clever", "don't care don't
+            // care", "can't believe I didn't"), and an outer "no"/"geen" is an
+            // interjection or a determiner ("no not good").
+            let cancelled = prev_word(s, j).is_some_and(|k| {
+                modifier_at(s, k) == Some(Modifier::Negator)
+                    && s.p.tokens[k].clause == s.p.tokens[j].clause
+                    && !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[k]))
+                    && !matches!(s.p.norm(&s.p.tokens[j]), "neither" | "nor" | "noch")
+            });
+            if !cancelled {
+                negate(s, i, j, expect);
+            }
         }
     }
     postpositive_negation(s);
@@ -535,11 +548,13 @@ pub fn question_rule(s: &mut Scoring<'_, '_>) {
     s.ev("question", tok, u);
 }
 
-/// A whole message in capitals (3+ words) is shouting: a frustration signal.
+/// A whole message in capitals (3+ words) is shouting: a frustration signal, unless the
+/// message is positive ("NOT BAD AT ALL", "THANK YOU SO MUCH" is enthusiasm, not anger;
+/// the same rule as for "!" in `compound`).
 pub fn shouting_rule(s: &mut Scoring<'_, '_>) {
     let words = s.p.tokens.iter().filter(|t| t.is_word() && t.caps).count();
     let letters: usize = s.p.tokens.iter().filter(|t| t.caps).map(|t| (t.norm.1 - t.norm.0) as usize).sum();
-    if !s.p.has_lower && words >= 3 && letters >= 10 {
+    if !s.p.has_lower && words >= 3 && letters >= 10 && s.val.iter().sum::<f32>() <= 0.0 {
         s.frustration += FRUST_SHOUTING;
         s.ev("shouting", "", FRUST_SHOUTING);
     }
