@@ -12,7 +12,6 @@
 //! ACCESS_AUD (the Access application's AUD tag), ACCESS_CERTS_URL (optional; default
 //! `<team domain>/cdn-cgi/access/certs` — the tests point it at a local JWKS server).
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::Deserialize;
@@ -218,9 +217,10 @@ pub fn parse_jwks(text: &str) -> Result<Vec<Jwk>, AccessError> {
 struct Cached {
     url: String,
     fetched_at: i64,
-    keys: HashMap<String, Jwk>,
-    /// WebCrypto keys imported so far, by kid (importKey is not free; tokens reuse few kids).
-    imported: HashMap<String, JsValue>,
+    /// The team's keys (two or three), each with its WebCrypto key once imported (importKey is
+    /// not free; tokens reuse few kids). A Vec, not a map: a linear search over three keys, and
+    /// no hash-map code in the wasm for it.
+    keys: Vec<(Jwk, Option<JsValue>)>,
 }
 
 thread_local! {
@@ -240,7 +240,7 @@ async fn fetch_jwks(url: &str) -> Result<Vec<Jwk>, AccessError> {
 async fn key_for(url: &str, kid: &str, now_ms: i64) -> Result<JsValue, AccessError> {
     let (fresh, has_kid, may_refetch) = JWKS.with(|c| match &*c.borrow() {
         Some(c) if c.url == url => {
-            (now_ms - c.fetched_at < JWKS_TTL_MS, c.keys.contains_key(kid), now_ms - c.fetched_at >= JWKS_MIN_REFETCH_MS)
+            (now_ms - c.fetched_at < JWKS_TTL_MS, c.keys.iter().any(|(k, _)| k.kid == kid), now_ms - c.fetched_at >= JWKS_MIN_REFETCH_MS)
         }
         _ => (false, false, true),
     });
@@ -250,15 +250,14 @@ async fn key_for(url: &str, kid: &str, now_ms: i64) -> Result<JsValue, AccessErr
             *c.borrow_mut() = Some(Cached {
                 url: url.to_string(),
                 fetched_at: now_ms,
-                keys: keys.into_iter().map(|k| (k.kid.clone(), k)).collect(),
-                imported: HashMap::new(),
+                keys: keys.into_iter().map(|k| (k, None)).collect(),
             })
         });
     }
     let (jwk, imported) = JWKS.with(|c| {
         let c = c.borrow();
         let c = c.as_ref();
-        (c.and_then(|c| c.keys.get(kid).cloned()), c.and_then(|c| c.imported.get(kid).cloned()))
+        c.and_then(|c| c.keys.iter().find(|(k, _)| k.kid == kid).cloned()).map_or((None, None), |(k, i)| (Some(k), i))
     });
     if let Some(k) = imported {
         return Ok(k);
@@ -266,8 +265,8 @@ async fn key_for(url: &str, kid: &str, now_ms: i64) -> Result<JsValue, AccessErr
     let jwk = jwk.ok_or_else(|| AccessError::UnknownKey(kid.to_string()))?;
     let key = import_key(&jwk).await.map_err(|e| AccessError::Certs(format!("importKey: {e:?}")))?;
     JWKS.with(|c| {
-        if let Some(c) = c.borrow_mut().as_mut() {
-            c.imported.insert(kid.to_string(), key.clone());
+        if let Some((_, slot)) = c.borrow_mut().as_mut().and_then(|c| c.keys.iter_mut().find(|(k, _)| k.kid == kid)) {
+            *slot = Some(key.clone());
         }
     });
     Ok(key)

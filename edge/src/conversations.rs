@@ -10,9 +10,10 @@ use tandem_shared::{
         Author, ConvStatus, ConversationView, FeedbackRequest, HandoffResponse, MessagesPage,
         PostMessageRequest, PostMessageResponse, StartRequest, WireMessage,
     },
+    wait::{expected_wait_s, WaitInputs},
     Analysis, Intent, Lang,
 };
-use worker::{Date, Delay, Request, Response};
+use worker::{D1Database, D1PreparedStatement, D1Result, Date, Delay, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{
@@ -105,7 +106,7 @@ fn duplicate_response(status: ConvStatus, row: &MessageRow) -> EdgeResult<Respon
         .as_deref()
         .and_then(|d| serde_json::from_str::<Decision>(d).ok())
         .unwrap_or_else(|| continue_decision(0, "duplicate"));
-    json(&PostMessageResponse { message: row.wire(), decision, status, duplicate: true }, 200)
+    json(&PostMessageResponse { message: row.wire(), decision, status, duplicate: true, expected_wait_s: None }, 200)
 }
 
 fn continue_decision(turn: u32, rule: &str) -> Decision {
@@ -350,6 +351,14 @@ async fn try_post(
     let update_at = stmts.len();
     stmts.push(update);
     stmts.extend(inserts);
+    // The wait estimate rides in the same batch (no extra round trip), after the writes so it
+    // sees this conversation in the queue; the normal bot path does not run it at all.
+    let wait_at = if status == ConvStatus::Waiting {
+        stmts.push(wait_stmt(db, &conv.site, &conv.id, now)?);
+        Some(stmts.len() - 1)
+    } else {
+        None
+    };
     let results = store::batch(db, stmts).await?;
     if let Some(gate) = gate {
         gate.verdict(&results)?;
@@ -361,8 +370,12 @@ async fn try_post(
         }
         return Ok(Outcome::Conflict);
     }
+    let expected_wait_s = match wait_at.and_then(|i| results.get(i)) {
+        Some(r) => wait_from(r)?,
+        None => None,
+    };
     Ok(Outcome::Stored(
-        PostMessageResponse { message: customer, decision, status, duplicate: false },
+        PostMessageResponse { message: customer, decision, status, duplicate: false, expected_wait_s },
         escalation.is_some(),
     ))
 }
@@ -398,7 +411,7 @@ struct PollRow {
 pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let id = param(&rc, "id")?;
     let db = store::db(&rc.env)?;
-    store::auth_conv(&db, &id, bearer(&req)).await?;
+    let conv = store::auth_conv(&db, &id, bearer(&req)).await?;
     let q: PollQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
     let after: u64 = parse_num(q.after.as_deref(), "after")?.unwrap_or(0);
     let wait: u64 = parse_num(q.wait.as_deref(), "wait")?.unwrap_or(0).min(MAX_WAIT_S);
@@ -428,7 +441,12 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
             })
             .collect();
         if !messages.is_empty() || Date::now().as_millis() + POLL_INTERVAL_MS > deadline {
-            return json(&MessagesPage { status, messages }, 200);
+            // Estimated once per answer (not per 250 ms re-read), and only while waiting.
+            let expected_wait_s = match status {
+                ConvStatus::Waiting => expected_wait(&db, &conv.site, &id, rc.data.now).await?,
+                _ => None,
+            };
+            return json(&MessagesPage { status, messages, expected_wait_s }, 200);
         }
         Delay::from(Duration::from_millis(POLL_INTERVAL_MS)).await;
     }
@@ -454,7 +472,11 @@ pub async fn handoff(req: Request, rc: Ctx) -> EdgeResult<Response> {
     ratelimit::check(&db, app.now, &[(format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min)]).await?;
     for _ in 0..MAX_WRITE_ATTEMPTS {
         if matches!(conv.status, ConvStatus::Waiting | ConvStatus::WithAgent) {
-            return json(&HandoffResponse { status: conv.status, tier: conv.tier, decision: None }, 200);
+            let expected_wait_s = match conv.status {
+                ConvStatus::Waiting => expected_wait(&db, &conv.site, &id, app.now).await?,
+                _ => None,
+            };
+            return json(&HandoffResponse { status: conv.status, tier: conv.tier, decision: None, expected_wait_s }, 200);
         }
         let now = app.now;
         let g = Guard { id: id.clone(), old_rev: conv.rev.clone(), new_rev: random_hex(8)? };
@@ -512,17 +534,96 @@ pub async fn handoff(req: Request, rc: Ctx) -> EdgeResult<Response> {
             )?,
         ];
         stmts.extend(store::escalation_statements(&db, &g, &ev, &app.cfg, now)?);
+        // The wait estimate rides in the same batch, after the writes (it sees this escalation).
+        stmts.push(wait_stmt(&db, &conv.site, &id, now)?);
         let results = store::batch(&db, stmts).await?;
         if results.first().map(store::changes) == Some(1) {
             delivery::spawn_pump(&app, &rc.env);
+            let expected_wait_s = match results.last() {
+                Some(r) => wait_from(r)?,
+                None => None,
+            };
             return json(
-                &HandoffResponse { status: ConvStatus::Waiting, tier: Some(Tier::Agent), decision: Some(decision) },
+                &HandoffResponse {
+                    status: ConvStatus::Waiting,
+                    tier: Some(Tier::Agent),
+                    decision: Some(decision),
+                    expected_wait_s,
+                },
                 200,
             );
         }
         conv = store::load_conv(&db, &id).await?.ok_or(EdgeError::NotFound)?;
     }
     Err(EdgeError::Conflict("the conversation is busy; retry".into()))
+}
+
+/// How far back escalations count for the wait estimate: their first-reply times (the median)
+/// and the queue. A conversation waiting longer than this is stale and not counted ahead.
+const WAIT_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+/// An agent who gave a first reply this recently, or holds an open conversation, is active.
+const ACTIVE_WINDOW_MS: i64 = 60 * 60 * 1000;
+/// The median is taken over at most this many of the most recent first replies.
+const MAX_WAIT_SAMPLES: u32 = 50;
+
+/// The inputs of the wait estimate in one read, driven by the index on `inbox_items
+/// (received_at)` (one row per escalation, 0001/0003): the site's escalations of the window,
+/// latest per conversation; their first agent reply through the messages primary key; the
+/// queue ahead of `?3` ranked as the inbox ranks it (per tier group, urgency then age, see
+/// inbox.rs `LIST_SQL`); the agents active now. `found` is 0 when `?3` is not waiting in the
+/// window (then there is no estimate).
+const WAIT_SQL: &str = "WITH recent AS (
+  SELECT i.conversation_id, MAX(i.received_at) AS escalated_at, i.tier
+  FROM inbox_items i WHERE i.received_at >= ?1 AND i.site = ?2 GROUP BY i.conversation_id
+), facts AS (
+  SELECT r.conversation_id AS id, r.escalated_at, r.tier, c.status, c.urgency, c.agent,
+         MIN(m.at) AS first_reply_at, m.author_name AS replier
+  FROM recent r JOIN conversations c ON c.id = r.conversation_id
+  LEFT JOIN messages m ON m.conversation_id = r.conversation_id AND m.author = 'agent' AND m.at >= r.escalated_at
+  GROUP BY r.conversation_id
+), me AS (
+  SELECT * FROM facts WHERE id = ?3 AND status = 'waiting'
+)
+SELECT (SELECT COUNT(*) FROM me) AS found,
+  (SELECT COUNT(*) FROM facts f, me WHERE f.status = 'waiting' AND f.id <> me.id
+     AND (f.tier = 'specialist') = (me.tier = 'specialist')
+     AND (f.urgency > me.urgency OR (f.urgency = me.urgency AND (f.escalated_at < me.escalated_at
+          OR (f.escalated_at = me.escalated_at AND f.id < me.id))))) AS ahead,
+  (SELECT COUNT(DISTINCT a) FROM (SELECT replier AS a FROM facts WHERE first_reply_at >= ?4
+     UNION SELECT agent FROM facts WHERE status = 'with_agent')) AS agents,
+  (SELECT json_group_array(first_reply_at - escalated_at) FROM (SELECT first_reply_at, escalated_at FROM facts
+     WHERE first_reply_at IS NOT NULL ORDER BY escalated_at DESC LIMIT ?5)) AS samples";
+
+#[derive(Deserialize)]
+struct WaitRow {
+    found: u32,
+    ahead: u32,
+    agents: u32,
+    /// JSON array of first-reply times in ms.
+    samples: String,
+}
+
+fn wait_stmt(db: &D1Database, site: &str, id: &str, now: i64) -> EdgeResult<D1PreparedStatement> {
+    store::stmt(
+        db,
+        WAIT_SQL,
+        &[n(now - WAIT_WINDOW_MS), s(site), s(id), n(now - ACTIVE_WINDOW_MS), n(MAX_WAIT_SAMPLES as i64)],
+    )
+}
+
+fn estimate(row: Option<WaitRow>) -> EdgeResult<Option<u32>> {
+    let Some(row) = row.filter(|r| r.found > 0) else { return Ok(None) };
+    let first_reply_ms: Vec<u64> = serde_json::from_str(&row.samples)?;
+    Ok(expected_wait_s(&WaitInputs { ahead: row.ahead, first_reply_ms, active_agents: row.agents }))
+}
+
+fn wait_from(result: &D1Result) -> EdgeResult<Option<u32>> {
+    estimate(result.results::<WaitRow>()?.into_iter().next())
+}
+
+/// The expected wait of a waiting conversation (one read), for answers outside a write batch.
+async fn expected_wait(db: &D1Database, site: &str, id: &str, now: i64) -> EdgeResult<Option<u32>> {
+    estimate(wait_stmt(db, site, id, now)?.first::<WaitRow>(None).await?)
 }
 
 /// POST /v1/conversations/{id}/feedback

@@ -12,6 +12,7 @@ pub mod phrases;
 pub mod policy;
 pub mod sentiment;
 pub mod text;
+pub mod wait;
 pub mod wire;
 
 pub use analysis::{Analysis, Evidence, Intent, IntentHit, Tone};

@@ -1,8 +1,8 @@
 //! The text parsed once into tokens that every rule reads.
 //!
 //! Normalisation (see `fold.rs`): lowercase, diacritics stripped, curly and straight
-//! apostrophes identical, letter runs of 3+ collapsed to 2 ("sooo" → "soo",
-//! "goooood" → "good"; the elongation is remembered). Emoji and emoticons become
+//! apostrophes identical (also doubled, or typed as a space in "don t"), letter runs of
+//! 3+ collapsed to 2 ("sooo" → "soo", "goooood" → "good"; the elongation is remembered). Emoji and emoticons become
 //! tokens even when glued to words ("slecht:(", "top🙂"). Runs of `!` and `?` (also
 //! fullwidth, doubled "‼" and emoji forms, `marks`) become one punctuation token with counts. Word forms live in one shared buffer; tokens
 //! hold ranges into it and their stems relative to the form (`vocab::Stem`), so parsing
@@ -10,7 +10,7 @@
 
 use crate::fold::fold_char;
 use crate::lang::Lang;
-use crate::lexicon::EMOTICONS;
+use crate::lexicon::{Modifier, EMOTICONS, MODIFIERS};
 use crate::sentiment::vocab::{self, Lex, Stem};
 
 /// Only the first this-many bytes of a message are analysed (a chat message is
@@ -329,6 +329,23 @@ impl Builder {
         self.buf.push(f);
     }
 
+    /// Whether the word being built and a following lone "t" (then `after`) are a
+    /// contraction whose apostrophe was typed as a space ("don t", "isn t"): the word
+    /// plus "'t" is a negator in the tables.
+    fn split_contraction(&self, after: Option<u8>) -> bool {
+        if self.word_start.is_none() || after.is_some_and(|a| a.is_ascii_alphanumeric() || a == b'\'') {
+            return false;
+        }
+        let word = &self.buf[self.norm_start..];
+        if !word.ends_with('n') || word.len() > 8 {
+            return false;
+        }
+        let mut key = [0u8; 10];
+        key[..word.len()].copy_from_slice(word.as_bytes());
+        key[word.len()..word.len() + 2].copy_from_slice(b"'t");
+        std::str::from_utf8(&key[..word.len() + 2]).is_ok_and(|k| MODIFIERS.get(k) == Some(Modifier::Negator))
+    }
+
     fn end_word(&mut self, end: usize) {
         let Some(start) = self.word_start.take() else { return };
         // trailing apostrophes ("jullie'") are not part of the word
@@ -398,7 +415,12 @@ pub fn parse(text: &str) -> Parsed<'_> {
             break;
         }
         if c == ' ' {
-            // the most common character: it only ends a word (every check below says no)
+            // the most common character: it only ends a word (every check below says no),
+            // unless it stands for a lost apostrophe ("don t", "can t")
+            if bytes.get(i + 1) == Some(&b't') && b.split_contraction(bytes.get(i + 2).copied()) {
+                b.word_char(i, '\'');
+                continue;
+            }
             b.end_word(i);
             continue;
         }

@@ -108,6 +108,10 @@ pub struct PostMessageResponse {
     pub status: ConvStatus,
     /// True when this client id was seen before: nothing new was stored.
     pub duplicate: bool,
+    /// The edge's estimate of the wait for a person, in seconds, while `status` is `waiting`;
+    /// absent when it cannot tell (too few recent first replies, nobody online, outside hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_s: Option<u32>,
 }
 
 /// GET /v1/conversations/{id}/messages?after=SEQ
@@ -115,6 +119,10 @@ pub struct PostMessageResponse {
 pub struct MessagesPage {
     pub status: ConvStatus,
     pub messages: Vec<WireMessage>,
+    /// The edge's estimate of the wait for a person, in seconds, while `status` is `waiting`;
+    /// absent when it cannot tell (too few recent first replies, nobody online, outside hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_s: Option<u32>,
 }
 
 /// Every error body: a stable code and a message a person can act on.
@@ -283,6 +291,10 @@ pub struct HandoffResponse {
     pub tier: Option<Tier>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// The edge's estimate of the wait for a person, in seconds, while `status` is `waiting`;
+    /// absent when it cannot tell (too few recent first replies, nobody online, outside hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_s: Option<u32>,
 }
 
 /// POST /v1/inbox/events — answer of the built-in inbox receiver.
