@@ -28,7 +28,7 @@ fn median_ms(v: &[u64]) -> Option<f64> {
     let mut v = v.to_vec();
     v.sort_unstable();
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 0 { (v[m - 1] as f64 + v[m] as f64) / 2.0 } else { v[m] as f64 })
+    Some(if v.len().is_multiple_of(2) { (v[m - 1] as f64 + v[m] as f64) / 2.0 } else { v[m] as f64 })
 }
 
 /// `(ahead + 1) × median first reply ÷ max(1, active agents)`, rounded up to whole minutes and
