@@ -1,7 +1,12 @@
 // Tandem agent inbox: plain ES module, no build step, served by the edge at /inbox.
 // Invariant: every text that came from a customer, a bot or the knowledge base is put in the
 // DOM as text (the `h` helper makes text nodes); nothing here assigns innerHTML.
-const POLL_MS = 1000;
+/** The queue is a long-poll (GET /v1/inbox/conversations?since=CURSOR&wait=…): the edge answers
+ * as soon as the queue changes, so an escalation shows within ~0.2 s instead of up to a poll
+ * interval later. One request is outstanding at a time; after an error the page waits
+ * 1, 2, 4 … up to 30 s before asking again. */
+const WAIT_S = 25;
+const BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000];
 /** Queue rows loaded per tier at first, and per "Show more": the page never renders the whole
  * queue of a busy site (1,000 open conversations cost ~0.5 s to fetch and lay out). */
 const PAGE = 50;
@@ -36,7 +41,7 @@ function announce(text) { $('announce').textContent = text; }
 // ------------------------------------------------------------------------------------ state
 const state = {
   token: null, agent: null, mode: 'token', sites: [], site: null,
-  items: [], counts: null, limit: PAGE, pendingList: null, known: null, waitingTotal: null, openId: null, detail: null, detailKey: '', suggestions: null,
+  items: [], counts: null, limit: PAGE, cursor: null, pendingList: null, known: null, waitingTotal: null, openId: null, detail: null, detailKey: '', suggestions: null,
   view: 'queue', polling: false, detailBusy: false,
 };
 
@@ -51,11 +56,11 @@ function saveSession() {
 class ApiError extends Error {
   constructor(status, body) { super(body?.message || `HTTP ${status}`); this.status = status; this.code = body?.code; }
 }
-async function api(path, { method = 'GET', body, raw = false } = {}) {
+async function api(path, { method = 'GET', body, raw = false, signal } = {}) {
   const headers = {};
   if (state.token) headers.authorization = `Bearer ${state.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', signal });
   if (raw && res.ok) return res;
   const text = await res.text();
   let parsed = null;
@@ -82,6 +87,7 @@ async function start() {
     signedIn(me, saved);
   } catch (err) {
     state.token = null;
+    state.pendingList = null; // asked with the refused token
     // 403: a Cloudflare Access token was refused; the edge says why (e.g. expired).
     showSignin(err.status === 403 ? err.message : '');
   }
@@ -128,14 +134,15 @@ function signedIn(me, saved) {
 
 $('signout').addEventListener('click', () => {
   sessionStorage.removeItem(STORE_KEY);
-  Object.assign(state, { token: null, agent: null, openId: null, detail: null, items: [], counts: null, limit: PAGE, known: null, waitingTotal: null });
+  Object.assign(state, { token: null, agent: null, openId: null, detail: null, items: [], counts: null, limit: PAGE, cursor: null, known: null, waitingTotal: null });
+  listAbort?.abort();
   $('detail').hidden = true;
   showSignin();
 });
 $('site').addEventListener('change', (e) => {
   state.site = e.target.value;
   state.known = null; state.waitingTotal = null; state.limit = PAGE; state.openId = null; $('detail').hidden = true; $('empty-detail').hidden = false;
-  saveSession(); refreshList(); if (state.view === 'kpis') loadKpis();
+  saveSession(); relist(); if (state.view === 'kpis') loadKpis();
 });
 for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showView(b.dataset.view));
 
@@ -148,29 +155,50 @@ function showView(view) {
 }
 
 // ------------------------------------------------------------------------------------ polling
+let listAbort = null; // the outstanding queue request
+let wake = null; // ends the back-off pause early
+const pause = (ms) => new Promise((r) => { const t = setTimeout(r, ms); wake = () => { clearTimeout(t); r(); }; });
+
 async function pollLoop() {
+  let errors = 0;
   while (state.polling) {
-    const t0 = Date.now();
-    if (state.token || state.mode === 'cloudflare_access') {
-      await Promise.all([refreshList(), refreshDetail()]).catch(() => {});
+    if (!state.site || !(state.token || state.mode === 'cloudflare_access')) { await pause(1000); continue; }
+    const ctl = new AbortController();
+    listAbort = ctl;
+    try {
+      // The open conversation changes only when the queue does (its messages, claim, tier and
+      // status are all in the cursor), so it is refreshed then, not on a timer.
+      if (await refreshList(ctl.signal)) refreshDetail();
+      errors = 0;
+    } catch (err) {
+      if (ctl.signal.aborted) continue; // relist(): ask again at once, without a cursor
+      if (err.status === 401) { state.polling = false; showSignin('Your session ended; sign in again.'); return; }
+      await pause(BACKOFF_MS[Math.min(errors++, BACKOFF_MS.length - 1)]);
+    } finally {
+      if (listAbort === ctl) listAbort = null;
     }
-    await new Promise((r) => setTimeout(r, Math.max(100, POLL_MS - (Date.now() - t0))));
   }
 }
 
-const listPath = (site) => `/v1/inbox/conversations?site=${enc(site)}&limit=${state.limit}`;
+/** The site, the page size or the agent's own action changed what the queue shows: drop the
+ * outstanding long-poll and load the queue afresh (still one request at a time). */
+function relist() {
+  state.cursor = null;
+  listAbort?.abort();
+  wake?.();
+}
 
-async function refreshList() {
-  if (!state.site) return;
-  let list;
-  try {
-    const early = state.pendingList;
-    state.pendingList = null;
-    list = await (early?.site === state.site ? early.promise : api(listPath(state.site)));
-  } catch (err) {
-    if (err.status === 401) { state.polling = false; showSignin('Your session ended; sign in again.'); }
-    return;
-  }
+const listPath = (site, cursor) => `/v1/inbox/conversations?site=${enc(site)}&limit=${state.limit}${cursor ? `&since=${enc(cursor)}&wait=${WAIT_S}` : ''}`;
+
+/** One queue request: at once without a cursor, else a long-poll. True when the queue changed. */
+async function refreshList(signal) {
+  const site = state.site;
+  const early = state.pendingList;
+  state.pendingList = null;
+  const list = await (early?.site === site && !state.cursor ? early.promise : api(listPath(site, state.cursor), { signal }));
+  if (site !== state.site || signal?.aborted) return false;
+  state.cursor = list.cursor;
+  if (list.changed === false) return false;
   // Never show another site's conversation, whatever the API answered.
   state.items = list.items.filter((i) => i.site === state.site);
   state.counts = list.counts;
@@ -185,7 +213,12 @@ async function refreshList() {
   state.known = ids;
   state.waitingTotal = waitingTotal;
   renderQueues();
+  // For the latency benchmark (bench/inbox-latency.mjs): when the queue last reached the DOM.
+  window.__tandemQueueRenderedAt = performance.timeOrigin + performance.now();
+  return true;
 }
+// "waiting 3 min" moves on while the long-poll waits (renderQueues redraws only on a change).
+setInterval(() => { if (state.items.length) renderQueues(); }, 15000);
 
 function notify(fresh, count) {
   const spec = fresh.filter((i) => i.tier === 'specialist').length;
@@ -241,7 +274,7 @@ function renderQueues(force = false) {
 
 function showMore() {
   state.limit += PAGE;
-  refreshList();
+  relist();
 }
 
 // ------------------------------------------------------------------------------------ detail
@@ -259,7 +292,7 @@ async function openConversation(id) {
 
 // A pointer over a row (or focus on it) starts loading that conversation with its suggestions:
 // a person's hover precedes the click by 100+ ms, so on click the answer is usually there. Used
-// once, and only while fresh (the 1 s poll refreshes what is open anyway).
+// once, and only while fresh (the queue's long-poll refreshes what is open when it changes).
 const PREFETCH_FRESH_MS = 3000;
 const prefetched = new Map(); // id → {at, promise}
 function prefetch(id) {
@@ -466,7 +499,7 @@ async function act(fn, what) {
     return false;
   }
   await refreshDetail(true);
-  refreshList();
+  relist();
   return true;
 }
 const claim = () => act(() => api(`/v1/inbox/conversations/${enc(state.openId)}/claim`, { method: 'POST', body: { agent: state.agent } }), 'claim');

@@ -175,6 +175,7 @@ fn run() -> Res<()> {
     let acronyms = read_list(&dir.join("acronyms.txt"))?;
 
     phrases.extend(read_phrases(&dir.join("tone.tsv"), Tone)?);
+    phrases.extend(read_phrases(&dir.join("nl_phrases.tsv"), Tone)?);
     phrases.extend(read_phrases(&dir.join("intents.tsv"), Intents)?);
     add_unapostrophed_phrases(&mut phrases);
 

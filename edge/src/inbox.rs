@@ -10,7 +10,8 @@ use tandem_shared::{
     },
     Intent, Lang,
 };
-use worker::{Request, Response};
+use std::time::Duration;
+use worker::{Date, Delay, Request, Response};
 
 use crate::conversations::param;
 use crate::error::{EdgeError, EdgeResult};
@@ -95,9 +96,69 @@ pub struct QueueCounts {
 /// per-tier limit used, so the page can show "12 more" without loading them.
 #[derive(Serialize)]
 struct QueuePage {
+    /// Always true here; `false` only in the long-poll's "no change" answer (`Unchanged`).
+    changed: bool,
+    /// Pass back as `since` to wait for the next change.
+    cursor: String,
     items: Vec<InboxItem>,
     counts: QueueCounts,
     limit: u32,
+}
+
+/// The long-poll's answer at its timeout: nothing the queue shows changed since `cursor`.
+#[derive(Serialize)]
+struct Unchanged<'a> {
+    changed: bool,
+    cursor: &'a str,
+}
+
+/// How often a queue long-poll re-checks D1, and its longest wait (as the customer's poll).
+const QUEUE_POLL_INTERVAL_MS: u64 = 200;
+pub const MAX_QUEUE_WAIT_S: u64 = 25;
+
+/// The queue's cursor: a fingerprint of everything the queue shows, in one read. Not a
+/// timestamp: `received_at`/`updated_at` are the writing request's start time, so a write that
+/// commits after a later one carries a smaller value and a "newer than" cursor would miss it.
+/// Instead the parts only ever move when something changes: the newest inbox item of the sites
+/// (rowid: commit order) for escalations, and over the open conversations their number, how
+/// many wait, and the sums of `updated_at` (claims, transfers, resolves, replies) and
+/// `next_seq` (every new message). It is compared for equality only.
+/// Cost: the open conversations of the sites are counted through the (site, created_at) index.
+const CURSOR_SQL: &str = "SELECT printf('%x-%x-%x-%x-%x',
+  (SELECT COALESCE(MAX(i.rowid), 0) FROM inbox_items i WHERE i.site IN (SELECT value FROM json_each(?1))),
+  COUNT(*), COALESCE(SUM(c.status = 'waiting'), 0), COALESCE(SUM(c.updated_at), 0), COALESCE(SUM(c.next_seq), 0)) AS cursor
+FROM conversations c WHERE c.site IN (SELECT value FROM json_each(?1)) AND c.status IN ('waiting', 'with_agent')";
+
+#[derive(Deserialize)]
+struct CursorRow {
+    cursor: String,
+}
+
+async fn queue_cursor(db: &worker::D1Database, sites: &str) -> EdgeResult<String> {
+    let row: Option<CursorRow> = store::first(db, CURSOR_SQL, &[s(sites)]).await?;
+    Ok(row.map(|r| r.cursor).unwrap_or_default())
+}
+
+/// A `since` is a cursor this route handed out: five hex numbers joined by `-`.
+pub fn check_cursor(v: &str) -> EdgeResult<()> {
+    let parts: Vec<&str> = v.split('-').collect();
+    if parts.len() == 5 && parts.iter().all(|p| (1..=16).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Ok(())
+    } else {
+        Err(EdgeError::BadRequest("`since` must be the `cursor` of an earlier answer of this route".into()))
+    }
+}
+
+/// `wait` in whole seconds, at most MAX_QUEUE_WAIT_S (a longer wait is shortened, as the
+/// customer's long-poll does).
+pub fn parse_wait(v: Option<&str>) -> EdgeResult<u64> {
+    match v {
+        None | Some("") => Ok(0),
+        Some(v) => v
+            .parse::<u64>()
+            .map(|w| w.min(MAX_QUEUE_WAIT_S))
+            .map_err(|_| EdgeError::BadRequest(format!("`wait` must be whole seconds, 0..={MAX_QUEUE_WAIT_S}"))),
+    }
 }
 
 /// Without `limit` the whole queue (up to the maximum) as before paging existed, so API clients
@@ -126,9 +187,16 @@ const LIST_SQL: &str = "WITH latest AS (
 )
 SELECT * FROM ranked WHERE pos <= ?2 ORDER BY tier = 'specialist' DESC, pos";
 
-/// GET /v1/inbox/conversations?site=…&limit=… — open escalations of the caller's sites: per
-/// tier the `limit` most urgent (specialists first, then by urgency, oldest first), and the
-/// counts of the whole queue.
+/// GET /v1/inbox/conversations?site=…&limit=…[&since=CURSOR&wait=SECONDS] — open escalations
+/// of the caller's sites: per tier the `limit` most urgent (specialists first, then by
+/// urgency, oldest first), the counts of the whole queue, and a `cursor`.
+///
+/// With `since` (a cursor of an earlier answer) it is a long-poll, like the customer's
+/// GET …/messages: the worker re-checks the cursor every 200 ms (one small read) and answers
+/// the whole page as soon as it differs — a new escalation, a claim, transfer or resolve, a new
+/// message in an open conversation — or `{"changed": false, "cursor": …}` after `wait` seconds.
+/// The inbox page keeps one such request open, so an escalation shows within ~200 ms plus one
+/// list read instead of up to a 1 s poll interval later.
 pub async fn list(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = auth(&req, &rc).await?;
     let limit = match query_param(&req, "limit")?.as_deref().filter(|l| !l.is_empty()) {
@@ -146,7 +214,25 @@ pub async fn list(req: Request, rc: Ctx) -> EdgeResult<Response> {
         }
         None => crate::inbox_page::sites_json(&who),
     };
+    let since = query_param(&req, "since")?.filter(|v| !v.is_empty());
+    if let Some(since) = since.as_deref() {
+        check_cursor(since)?;
+    }
+    let wait = parse_wait(query_param(&req, "wait")?.as_deref())?;
     let db = store::db(&rc.env)?;
+    // Read before the list: a change between the two shows up as a newer cursor next time
+    // (one extra refresh), never as a change the page would not hear about.
+    let mut cursor = queue_cursor(&db, &sites).await?;
+    if let Some(since) = since.as_deref() {
+        let deadline = Date::now().as_millis() + wait * 1000;
+        while cursor == since {
+            if Date::now().as_millis() + QUEUE_POLL_INTERVAL_MS > deadline {
+                return json(&Unchanged { changed: false, cursor: &cursor }, 200);
+            }
+            Delay::from(Duration::from_millis(QUEUE_POLL_INTERVAL_MS)).await;
+            cursor = queue_cursor(&db, &sites).await?;
+        }
+    }
     let rows: Vec<ListRow> = store::all(&db, LIST_SQL, &[s(&sites), n(limit as i64)]).await?;
     let counts = rows
         .first()
@@ -170,7 +256,7 @@ pub async fn list(req: Request, rc: Ctx) -> EdgeResult<Response> {
             summary: r.summary.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
         })
         .collect();
-    json(&QueuePage { items, counts, limit }, 200)
+    json(&QueuePage { changed: true, cursor, items, counts, limit }, 200)
 }
 
 pub(crate) async fn detail_of(db: &worker::D1Database, conv: &ConvRow) -> EdgeResult<InboxConversation> {
@@ -524,4 +610,35 @@ pub async fn dead_letters(req: Request, rc: Ctx) -> EdgeResult<Response> {
         store::all(&db, "SELECT event_id, url, attempts, last_error, at FROM dead_letters ORDER BY at DESC LIMIT 1000", &[])
             .await?;
     json(&tandem_shared::wire::DeadLetterList { dead_letters: rows }, 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_is_five_hex_numbers() {
+        assert!(check_cursor("0-0-0-0-0").is_ok());
+        assert!(check_cursor("1f4-3e8-2-3c6568f12e8000-9a").is_ok());
+        for bad in ["", "1-2-3-4", "1-2-3-4-5-6", "1-2-3-4-g", "1--3-4-5", "12345678901234567-1-1-1-1", "1 -2-3-4-5"] {
+            match check_cursor(bad) {
+                Err(EdgeError::BadRequest(m)) => assert!(m.contains("`since`"), "{bad}: {m}"),
+                _ => panic!("accepted {bad:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn wait_is_whole_seconds_capped() {
+        assert_eq!(parse_wait(None).unwrap(), 0);
+        assert_eq!(parse_wait(Some("")).unwrap(), 0);
+        assert_eq!(parse_wait(Some("10")).unwrap(), 10);
+        assert_eq!(parse_wait(Some("600")).unwrap(), MAX_QUEUE_WAIT_S);
+        for bad in ["-1", "1.5", "soon"] {
+            match parse_wait(Some(bad)) {
+                Err(EdgeError::BadRequest(m)) => assert!(m.contains("`wait`"), "{bad}: {m}"),
+                _ => panic!("accepted {bad:?}"),
+            }
+        }
+    }
 }

@@ -278,7 +278,16 @@ fn rule_failed_bot_answers() {
     check(vec![
         ("one unsure answer", vec![say("vraag een").unsure(), say("vraag twee")], &["c", "c"]),
         ("two unsure answers offer", vec![say("kleur stof").unsure(), say("wasvoorschrift").unsure(), say("maattabel")], &["c", "c", "offer_human/bot_failed_answers"]),
-        ("an answer resets", vec![say("kleur stof").unsure(), say("wasvoorschrift").answered(), say("maattabel").unsure(), say("garantie")], &["c", "c", "c", "c"]),
+        (
+            "one answer in between does not make the customer unstuck: two of the last three failed",
+            vec![say("kleur stof").unsure(), say("wasvoorschrift").answered(), say("maattabel").unsure(), say("garantie")],
+            &["c", "c", "c", "offer_human/bot_failed_answers"],
+        ),
+        (
+            "two answers in a row reset",
+            vec![say("kleur stof").unsure(), say("wasvoorschrift").answered(), say("maattabel").answered(), say("garantie").unsure(), say("retour")],
+            &["c", "c", "c", "c", "c"],
+        ),
         (
             "four unsure answers escalate",
             vec![say("a1 b1").unsure(), say("a2 b2").unsure(), say("a3 b3").unsure(), say("a4 b4").unsure(), say("a5 b5")],
@@ -296,6 +305,61 @@ fn rule_bot_failed_repeatedly() {
         vec![say("a1 b1").unsure(), say("a2 b2").unsure(), say("a3 b3").unsure(), say("a4 b4").unsure(), say("a5 b5")],
         &["c", "c", "offer_human/bot_failed_answers", "offer_human/bot_failed_answers", "escalate_agent/bot_failed_repeatedly"],
     )]);
+}
+
+#[test]
+fn rule_failed_answers_consecutive_only_when_window_is_off() {
+    let cfg = PolicyConfig { failed_answers_window: 0, ..Default::default() };
+    check_with(&cfg, vec![(
+        "an answer resets",
+        vec![say("kleur stof").unsure(), say("wasvoorschrift").answered(), say("maattabel").unsure(), say("garantie")],
+        &["c", "c", "c", "c"],
+    )]);
+}
+
+#[test]
+fn rule_concern_accumulated() {
+    check(vec![
+        (
+            "a spike after a mildly annoyed turn escalates",
+            vec![say("code werkt niet").v(-0.4).f(0.2), say("echt belachelijk!!").v(-0.6).f(0.95)],
+            &["c", "escalate_agent/concern_accumulated"],
+        ),
+        (
+            "a confusion spike after earlier confusion, one calm turn between",
+            vec![say("snap het niet").v(-0.2).u(0.5), say("buren hebben niks"), say("waar is het dan??").u(0.85)],
+            &["c", "c", "escalate_agent/concern_accumulated"],
+        ),
+        (
+            "an urgent problem after a slightly frustrated turn",
+            vec![say("nog steeds in behandeling").f(0.12), say("duurt te lang, vrijdag nodig!!").v(-0.5).f(0.6).urg(0.55)],
+            &["c", "escalate_agent/concern_accumulated"],
+        ),
+        // Hysteresis: the same spike after calm turns only offers.
+        ("a spike after calm turns offers", vec![say("hoi"), say("vraagje"), say("WAARDELOOS!!!").f(0.95)], &["c", "c", "offer_human/frustration_spike"]),
+        (
+            "trouble outside the window does not count",
+            vec![say("code werkt niet").v(-0.4), say("a b"), say("c d"), say("WAARDELOOS!!!").f(0.95)],
+            &["c", "c", "c", "offer_human/frustration_spike"],
+        ),
+        // Multi-turn offers keep their offer tier: their own evidence is already several turns.
+        ("a sustained offer is not escalated by its own streak", vec![say("irritant").f(0.55), say("echt irritant").f(0.6)], &["c", "offer_human/frustration_rising"]),
+    ]);
+    let off = PolicyConfig { accumulate_after: 0, ..Default::default() };
+    check_with(&off, vec![(
+        "0 turns the rule off",
+        vec![say("code werkt niet").v(-0.4).f(0.2), say("echt belachelijk!!").v(-0.6).f(0.95)],
+        &["c", "offer_human/frustration_spike"],
+    )]);
+}
+
+#[test]
+fn tone_only_complaint_never_goes_to_a_specialist() {
+    let furious = || say("dit is echt het allerergste ooit!!!").v(-0.9).f(0.95);
+    check(vec![
+        ("inferred from tone", vec![furious().intent(Intent::Complaint, 0.6, "strong negative tone")], &["offer_human/frustration_spike"]),
+        ("named in words", vec![furious().intent(Intent::Complaint, 0.8, "slechtste service")], &["escalate_specialist/severe_complaint"]),
+    ]);
 }
 
 #[test]
@@ -369,6 +433,10 @@ fn config_validation_names_the_field() {
         (PolicyConfig { sustain_turns: 0, ..Default::default() }, "`sustain_turns`"),
         (PolicyConfig { repeat_window: 100, ..Default::default() }, "`repeat_window`"),
         (PolicyConfig { max_failed_answers: 4, failed_answers_escalate: 4, ..Default::default() }, "`max_failed_answers` must be below `failed_answers_escalate`"),
+        (PolicyConfig { concern_floor: -0.1, ..Default::default() }, "`concern_floor` is -0.1"),
+        (PolicyConfig { failed_answers_window: 17, ..Default::default() }, "`failed_answers_window` is 17"),
+        (PolicyConfig { accumulate_window_turns: 0, ..Default::default() }, "`accumulate_window_turns` is 0"),
+        (PolicyConfig { accumulate_after: 3, accumulate_window_turns: 2, ..Default::default() }, "`accumulate_after` is 3, but must be between 0 and 2"),
     ];
     for (cfg, want) in table {
         let err: PolicyError = cfg.validate().expect_err(want);

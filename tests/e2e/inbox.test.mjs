@@ -243,6 +243,39 @@ test('hostile markup stays text, and another site’s conversations never show',
   await other.context.close();
 });
 
+test('the queue is one long-poll at a time: arrivals and another agent’s claim show without a reload, and it recovers after errors', async () => {
+  const agent = await newContext();
+  const isQueue = (u) => new URL(u).pathname === '/v1/inbox/conversations';
+  let inFlight = 0, maxInFlight = 0;
+  const urls = [];
+  agent.page.on('request', (r) => { if (isQueue(r.url())) { inFlight++; maxInFlight = Math.max(maxInFlight, inFlight); urls.push(r.url()); } });
+  const settled = (r) => { if (isQueue(r.url())) inFlight--; };
+  agent.page.on('requestfinished', settled);
+  agent.page.on('requestfailed', settled);
+  const inbox = new InboxPage(agent.page);
+  await inbox.signIn('Sanne');
+  const c = await escalated('Ik wil een medewerker spreken over mijn retourlabel');
+  await inbox.item(c.id).waitFor();
+  assert.equal(await inbox.item(c.id).getAttribute('data-status'), 'waiting');
+  // Another agent claims it: the row follows without a reload.
+  assert.equal((await api(`/v1/inbox/conversations/${c.id}/claim`, { method: 'POST', body: JSON.stringify({ agent: 'Piet' }) })).status, 200);
+  await eventually(async () => (await inbox.item(c.id).getAttribute('data-status')) === 'with_agent', { what: 'the claim by Piet' });
+  assert.equal(maxInFlight, 1, 'never two queue requests at once');
+  assert.ok(urls.slice(1).every((u) => /[?&]since=[0-9a-f-]+&wait=25$/.test(u)), `the page waits with a cursor: ${urls.join(' ')}`);
+  // The edge answers 503 for a while: the page keeps asking (backing off) and catches up.
+  let refused = 0;
+  await agent.page.route((u) => isQueue(u.href), (route) => { refused++; return route.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"unavailable","message":"down"}' }); });
+  const during = await escalated('Ik wil een medewerker spreken, het is dringend'); // ends the open wait
+  await eventually(() => refused >= 2, { what: 'two refused queue requests', timeout: 15000 });
+  await inbox.item(during.id).waitFor(); // the wait that was open when the edge went down
+  await agent.page.unrouteAll();
+  const after = await escalated('Nog een vraag voor een medewerker');
+  await inbox.item(after.id).waitFor({ timeout: 40000 }); // after the back-off (≤ 30 s)
+  assert.equal(maxInFlight, 1, 'never two queue requests at once');
+  assert.deepEqual(agent.errors, []);
+  await agent.context.close();
+});
+
 test('the inbox page: strict CSP, sign-in kept per tab, wrong token refused', async () => {
   const res = await fetch(`${worker.url}/inbox`);
   assert.equal(res.status, 200);

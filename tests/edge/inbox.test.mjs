@@ -127,6 +127,59 @@ describe('inbox', () => {
     isError(await inbox(w, 'GET', '/conversations?limit=abc'), 400, 'bad_request');
   });
 
+  test('the queue long-polls: an escalation or a claim during the wait answers it with the new queue', async () => {
+    const first = await inbox(w, 'GET', '/conversations?site=demo&limit=50');
+    assert.equal(first.body.changed, true);
+    assert.match(first.body.cursor, /^[0-9a-f]+(-[0-9a-f]+){4}$/);
+    // Asked again with the cursor and nothing happening: "no change", same cursor, no items.
+    const idle = await inbox(w, 'GET', `/conversations?site=demo&limit=50&since=${first.body.cursor}&wait=1`);
+    assert.equal(idle.status, 200);
+    assert.deepEqual(idle.body, { changed: false, cursor: first.body.cursor });
+    // An escalation while an agent's page waits: the open request answers with it, well before
+    // its 25 s are up (a page that only saw it at the timeout would be no better than a poll).
+    const c = await start(w);
+    await say(w, c, 'lp1', 'Ik wil een medewerker spreken over mijn bestelling');
+    const t0 = Date.now();
+    const waiting = inbox(w, 'GET', `/conversations?site=demo&limit=50&since=${first.body.cursor}&wait=25`);
+    await new Promise((r) => setTimeout(r, 600)); // the request is inside its wait
+    await handoff(w, c);
+    const woke = await waiting;
+    assert.ok(Date.now() - t0 < 20_000, 'answered by the change, not at the timeout');
+    assert.equal(woke.status, 200);
+    assert.equal(woke.body.changed, true);
+    assert.notEqual(woke.body.cursor, first.body.cursor);
+    assert.equal(woke.body.limit, 50);
+    assert.equal(woke.body.items.find((i) => i.conversation_id === c.id)?.status, 'waiting');
+    assert.deepEqual(woke.body.counts.agent.waiting, first.body.counts.agent.waiting + 1);
+    // A claim changes what the queue shows too.
+    const claimWait = inbox(w, 'GET', `/conversations?site=demo&limit=50&since=${woke.body.cursor}&wait=25`);
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/claim`, { agent: 'Sanne' })).status, 200);
+    const claimed = await claimWait;
+    assert.equal(claimed.body.changed, true);
+    assert.equal(claimed.body.items.find((i) => i.conversation_id === c.id)?.agent, 'Sanne');
+    // So does a new customer message in a claimed conversation (the page refreshes what is open).
+    const msgWait = inbox(w, 'GET', `/conversations?site=demo&limit=50&since=${claimed.body.cursor}&wait=25`);
+    await say(w, c, 'lp2', 'Zijn jullie er nog?');
+    assert.equal((await msgWait).body.changed, true);
+    // And resolving takes it out.
+    const resolveWait = inbox(w, 'GET', `/conversations?site=demo&limit=50&since=${(await inbox(w, 'GET', '/conversations?site=demo')).body.cursor}&wait=25`);
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Sanne' })).status, 200);
+    const resolved = await resolveWait;
+    assert.equal(resolved.body.changed, true);
+    assert.ok(!resolved.body.items.some((i) => i.conversation_id === c.id));
+  });
+
+  test('a bad `since` or `wait` is refused naming the field', async () => {
+    for (const [q, field] of [['since=abc', 'since'], ['since=1-2-3-4', 'since'], ['since=1-2-3-4-5%20', 'since'], ['since=0-0-0-0-0&wait=soon', 'wait'], ['wait=-1', 'wait'], ['wait=1.5', 'wait']]) {
+      const r = await inbox(w, 'GET', `/conversations?site=demo&${q}`);
+      isError(r, 400, 'bad_request');
+      assert.match(r.body.message, new RegExp(`\`${field}\``), q);
+    }
+    // A wait longer than 25 s is shortened, not refused (as the customer's long-poll).
+    const cur = (await inbox(w, 'GET', '/conversations?site=demo')).body.cursor;
+    assert.equal((await inbox(w, 'GET', `/conversations?site=demo&since=${cur}&wait=0`)).body.changed, false);
+  });
+
   test('the detail can carry the first suggestions (one round trip)', async () => {
     const c = await start(w);
     await say(w, c, 's1', 'Mijn fiets is kapot aangekomen, ik wil mijn geld terug. Ik wil een medewerker.');
@@ -309,6 +362,27 @@ describe('sites and Cloudflare Access', () => {
     const all = as('all-sites-token');
     assert.equal((await all('GET', `/conversations/${b}`)).body.status, 'waiting');
     assert.equal((await all('GET', '/conversations')).body.items.length, 2);
+  });
+
+  test('a site token\'s long-poll wakes only for its own site and never returns another site\'s items', async () => {
+    const a = as('token-a');
+    const now = await a('GET', '/conversations');
+    isError(await a('GET', `/conversations?site=shop-b&since=${now.body.cursor}&wait=1`), 403, 'access_denied');
+    // shop-b escalates while shop-a's agent waits: not a change for shop-a.
+    const idle = a('GET', `/conversations?since=${now.body.cursor}&wait=2`);
+    const b = await start(w2, 'shop-b');
+    await say(w2, b, 'x1', 'Ik wil een medewerker spreken over shop-b');
+    assert.equal((await handoff(w2, b)).body.status, 'waiting');
+    assert.deepEqual((await idle).body, { changed: false, cursor: now.body.cursor });
+    // shop-a escalates: the wait answers, with shop-a's items only.
+    const waiting = a('GET', `/conversations?since=${now.body.cursor}&wait=25`);
+    const c = await start(w2, 'shop-a');
+    await say(w2, c, 'x1', 'Ik wil een medewerker spreken over shop-a');
+    await handoff(w2, c);
+    const woke = await waiting;
+    assert.equal(woke.body.changed, true);
+    assert.ok(woke.body.items.some((i) => i.conversation_id === c.id));
+    assert.ok(woke.body.items.every((i) => i.site === 'shop-a'), 'no item of shop-b');
   });
 
   test('Cloudflare Access: a verified token signs in with the e-mail of its claims', async () => {

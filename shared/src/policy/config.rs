@@ -21,6 +21,11 @@ pub struct PolicyConfig {
     /// Consecutive unsure bot answers after which the conversation is escalated to an
     /// agent. 0 turns the rule off; otherwise it must be above `max_failed_answers`.
     pub failed_answers_escalate: u32,
+    /// Unsure answers also count when they are not consecutive: the failed-answer count is
+    /// the larger of the consecutive run and the unsure answers among the last this many
+    /// bot answers (an answer in between does not mean the customer got unstuck).
+    /// 0 or 1: consecutive only. At most [`MAX_FAILED_ANSWERS_WINDOW`].
+    pub failed_answers_window: u32,
 
     /// Frustration at or above this for `sustain_turns` turns offers a human.
     pub frustration_offer: f32,
@@ -68,6 +73,16 @@ pub struct PolicyConfig {
     /// turns escalates to an agent (the concern persists although a person was offered).
     /// 0 turns this off; offers then simply repeat.
     pub persist_window_turns: u32,
+
+    /// A turn counts as "troubled" when its valence is at or below minus this, or its
+    /// frustration at or above it, or its uncertainty at or above `uncertainty_offer`:
+    /// any sign of a problem, however far below the offer thresholds.
+    pub concern_floor: f32,
+    /// An offer-level concern escalates to an agent when at least `accumulate_after` of the
+    /// `accumulate_window_turns` customer turns before it were troubled: the concern has
+    /// been building up below the per-turn thresholds. 0 turns this off.
+    pub accumulate_after: u32,
+    pub accumulate_window_turns: u32,
 }
 
 impl Default for PolicyConfig {
@@ -77,6 +92,8 @@ impl Default for PolicyConfig {
             // stuck; four means the bot is clearly not the right channel.
             max_failed_answers: 2,
             failed_answers_escalate: 4,
+            // Unsure, answered, unsure: two of the last three answers failed.
+            failed_answers_window: 3,
             // The analyzer's tone scales put ordinary annoyance ("dit is vervelend") around
             // 0.3-0.5 and anger with caps/exclamations above 0.7; offer in between.
             frustration_offer: 0.5,
@@ -99,7 +116,10 @@ impl Default for PolicyConfig {
             complaint_specialist_valence: -0.75,
             // Half of the content words shared: "waar is mijn pakket" / "waar blijft mijn
             // pakket nou" share {waar, pakket} of {waar, pakket, blijft, nou}.
-            repeat_similarity: 0.5,
+            // 0.4 also catches the common paraphrase of a short question: "how do i return
+            // the shoes" / "how do i send back the shoes" share {how, shoe} and one verb
+            // each (2 of 5); two unrelated short questions rarely share more than one word.
+            repeat_similarity: 0.4,
             repeat_window: 3,
             repeat_min_words: 2,
             repeat_offer_after: 1,
@@ -107,6 +127,13 @@ impl Default for PolicyConfig {
             // An offer the customer let pass, followed within two turns by the same or another
             // concern, is the "sustained" case of the hysteresis: offer once, then escalate.
             persist_window_turns: 2,
+            // 0.1 is above the analyzer's noise and below any real cue: one annoyed word
+            // ("irritant", "nog steeds") already scores 0.1-0.3.
+            concern_floor: 0.1,
+            // One troubled turn in the two before: a spike after a calm conversation offers
+            // (hysteresis), a spike after earlier signs of the same trouble escalates.
+            accumulate_after: 1,
+            accumulate_window_turns: 2,
         }
     }
 }
@@ -151,6 +178,7 @@ impl PolicyConfig {
             ("urgency_offer", self.urgency_offer),
             ("release_margin", self.release_margin),
             ("intent_min_confidence", self.intent_min_confidence),
+            ("concern_floor", self.concern_floor),
         ];
         for (field, value) in unit {
             range(field, value, 0.0, 1.0)?;
@@ -174,6 +202,9 @@ impl PolicyConfig {
         int_range("repeat_offer_after", self.repeat_offer_after, 0, 100)?;
         int_range("repeat_escalate_after", self.repeat_escalate_after, 0, 100)?;
         int_range("persist_window_turns", self.persist_window_turns, 0, 100)?;
+        int_range("failed_answers_window", self.failed_answers_window, 0, MAX_FAILED_ANSWERS_WINDOW)?;
+        int_range("accumulate_window_turns", self.accumulate_window_turns, 1, MAX_ACCUMULATE_WINDOW)?;
+        int_range("accumulate_after", self.accumulate_after, 0, self.accumulate_window_turns)?;
 
         order("frustration_offer", self.frustration_offer, "frustration_escalate", self.frustration_escalate)?;
         order("frustration_offer", self.frustration_offer, "frustration_spike", self.frustration_spike)?;
@@ -192,6 +223,10 @@ impl PolicyConfig {
 
 /// The most fingerprints the state ever keeps, whatever the config says.
 pub const MAX_REPEAT_WINDOW: u32 = 8;
+/// The most bot answers the state remembers (one bit each).
+pub const MAX_FAILED_ANSWERS_WINDOW: u32 = 16;
+/// The most earlier turns whose "troubled" flag the state remembers (one bit each).
+pub const MAX_ACCUMULATE_WINDOW: u32 = 16;
 
 fn range(field: &'static str, value: f32, min: f32, max: f32) -> Result<(), PolicyError> {
     // Written so that NaN fails too.

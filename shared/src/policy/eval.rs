@@ -276,6 +276,65 @@ fn replay(case: &ConversationCase, cfg: &PolicyConfig, analyze: &dyn Fn(&str) ->
     }
 }
 
+/// One customer turn of a replayed conversation: what the analyzer saw and what the policy
+/// decided, for explaining a miss (`policy_eval` prints it for every missed or late case).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurnTrace {
+    pub turn: u32,
+    pub text: String,
+    /// The bot's answer to this turn, as fed to the policy before the decision.
+    pub bot: BotOutcome,
+    /// Intents the analyzer found, as `name:confidence`.
+    pub intents: Vec<String>,
+    pub decision: super::Decision,
+    /// State after the turn: valence and frustration trends, repeats, failed answers.
+    pub valence_trend: f32,
+    pub frustration_trend: f32,
+    pub repeats: u32,
+    pub failed_answers: u32,
+}
+
+/// Replays one conversation like [`evaluate_conversations`] does, keeping every turn.
+pub fn trace(case: &ConversationCase, cfg: &PolicyConfig, analyze: &dyn Fn(&str) -> Analysis) -> Vec<TurnTrace> {
+    let mut state = ConversationState::default();
+    let mut out = Vec::new();
+    for (i, row) in case.rows.iter().enumerate() {
+        let Row::Customer { turn, text, .. } = row else { continue };
+        let bot = match case.rows.get(i + 1) {
+            Some(Row::Bot { outcome, .. }) => *outcome,
+            _ => BotOutcome::Answered,
+        };
+        state.observe_bot(bot);
+        let analysis = analyze(text);
+        let decision = state.observe_customer(text, &analysis, cfg);
+        out.push(TurnTrace {
+            turn: *turn,
+            text: text.clone(),
+            bot,
+            intents: analysis.intents.iter().map(|h| format!("{:?}:{:.2}", h.intent, h.confidence)).collect(),
+            decision,
+            valence_trend: state.valence_trend,
+            frustration_trend: state.frustration_trend,
+            repeats: state.repeats,
+            failed_answers: state.failed_answers,
+        });
+    }
+    out
+}
+
+impl fmt::Display for TurnTrace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.decision;
+        writeln!(
+            f,
+            "    t{} {:?} | val {:.2} fru {:.2} unc {:.2} urg {:.2} | trend val {:.2} fru {:.2} | repeats {} failed {} | intents [{}]",
+            self.turn, self.text, d.valence, d.frustration, d.uncertainty, d.urgency, self.valence_trend,
+            self.frustration_trend, self.repeats, self.failed_answers, self.intents.join(", ")
+        )?;
+        write!(f, "       -> {} ({}): {}", d.action.label(), d.rule, d.reasons.join(" | "))
+    }
+}
+
 /// Parses the messages file.
 pub fn parse_messages(tsv: &str) -> Result<Vec<MessageCase>, EvalError> {
     const FILE: &str = "escalation_messages";

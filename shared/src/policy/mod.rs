@@ -17,7 +17,9 @@
 //! - Tone needs to be sustained: one heated message can at most *offer* a person (a
 //!   complaint the analyzer inferred from tone alone counts as tone); only
 //!   `sustain_turns` consecutive turns (or a falling trend) escalate, or a further
-//!   offer-level concern shortly after an offer (`concern_persists`).
+//!   offer-level concern shortly after an offer (`concern_persists`), or a one-message
+//!   spike after earlier turns that already showed trouble below the thresholds
+//!   (`concern_accumulated`; after calm turns the same spike only offers).
 //! - One escalation per episode. After it every turn is `Continue` with rule
 //!   `already_escalated` — with one exception: an episode escalated to an *agent* is
 //!   upgraded to a *specialist* once, when a sensitive intent (legal threat, vulnerable
@@ -32,10 +34,13 @@ pub mod eval;
 mod repeat;
 mod rules;
 
-pub use config::{PolicyConfig, PolicyError, MAX_REPEAT_WINDOW};
+pub use config::{PolicyConfig, PolicyError, MAX_ACCUMULATE_WINDOW, MAX_FAILED_ANSWERS_WINDOW, MAX_REPEAT_WINDOW};
 pub use repeat::{fingerprint, jaccard, MAX_FINGERPRINT_WORDS};
 
-pub const POLICY_VERSION: &str = "tandem-policy/2";
+/// Bumped whenever the same conversation can get a different decision.
+/// 3: concern accumulating below the thresholds, non-consecutive failed answers, looser
+/// repeat similarity, a complaint inferred from tone alone never goes to a specialist.
+pub const POLICY_VERSION: &str = "tandem-policy/3";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -137,6 +142,11 @@ pub struct ConversationState {
     pub escalated: Option<Tier>,
     /// Consecutive unsure bot answers.
     pub failed_answers: u32,
+    /// The last bot answers, one bit each (bit 0 the newest; 1 = unsure).
+    pub recent_answers: u32,
+    /// Earlier customer turns of this episode that showed trouble, one bit each (bit 0 the
+    /// previous turn); see [`PolicyConfig::concern_floor`].
+    pub troubled: u32,
     /// The turn of this episode's escalation (or upgrade).
     pub escalated_at: Option<u32>,
     /// The turn of this episode's last offer of a person.
@@ -162,6 +172,10 @@ pub(crate) struct Finding {
     pub reason: String,
     /// Legal threat or vulnerable customer: may upgrade an agent episode.
     pub sensitive: bool,
+    /// An offer on the strength of this one message alone (a spike), not of a streak, a
+    /// trend or a count: only such an offer can be escalated by `concern_accumulated`, so
+    /// the multi-turn offers (`frustration_rising`, `bot_failed_answers` …) stay reachable.
+    pub spike: bool,
 }
 
 /// What this turn's update of the state observed, for the rules.
@@ -210,6 +224,11 @@ impl ConversationState {
         // Most severe first; among equals the rule order of `rules::evaluate` stands.
         findings.sort_by_key(|f| std::cmp::Reverse(f.action.severity()));
         let (action, rule, reasons) = self.decide(findings, &scores, cfg);
+        // Recorded after the decision: the rule looks at the turns *before* this one.
+        let troubled = scores.valence <= -cfg.concern_floor
+            || scores.frustration >= cfg.concern_floor
+            || scores.uncertainty >= cfg.uncertainty_offer;
+        self.troubled = (self.troubled << 1) | u32::from(troubled);
         Decision {
             turn: self.turns,
             action,
@@ -223,10 +242,26 @@ impl ConversationState {
         }
     }
 
+    /// Unsure answers that count for the failed-answer rules: the consecutive run, or the
+    /// unsure answers among the last `failed_answers_window`, whichever is larger.
+    pub fn failed_count(&self, cfg: &PolicyConfig) -> u32 {
+        let window = cfg.failed_answers_window.min(MAX_FAILED_ANSWERS_WINDOW);
+        let mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
+        self.failed_answers.max((self.recent_answers & mask).count_ones())
+    }
+
+    /// Earlier troubled turns within `accumulate_window_turns` before this one.
+    fn troubled_before(&self, cfg: &PolicyConfig) -> u32 {
+        let window = cfg.accumulate_window_turns.min(MAX_ACCUMULATE_WINDOW);
+        let mask = if window >= 32 { u32::MAX } else { (1u32 << window) - 1 };
+        (self.troubled & mask).count_ones()
+    }
+
     /// Records how a bot answer went; `failed_answers` counts consecutive unsure answers.
     /// The edge reports the widget's answer to a message before observing that message,
     /// so a decision already accounts for the bot's answer to the same message.
     pub fn observe_bot(&mut self, outcome: BotOutcome) {
+        self.recent_answers = (self.recent_answers << 1) | u32::from(outcome == BotOutcome::Unsure);
         match outcome {
             BotOutcome::Answered => self.failed_answers = 0,
             BotOutcome::Unsure => self.failed_answers = self.failed_answers.saturating_add(1),
@@ -314,11 +349,24 @@ impl ConversationState {
             Action::OfferHuman => {
                 let window = cfg.persist_window_turns;
                 let recent_offer = self.offered_at.filter(|&t| window > 0 && t < self.turns && self.turns - t <= window);
+                let troubled = self.troubled_before(cfg);
                 if let Some(at) = recent_offer {
                     reasons.insert(0, format!("A person was offered at turn {at} and the concern persists"));
                     self.escalated = Some(Tier::Agent);
                     self.escalated_at = Some(self.turns);
                     (Action::Escalate(Tier::Agent), "concern_persists", reasons)
+                } else if cfg.accumulate_after > 0
+                    && troubled >= cfg.accumulate_after
+                    && findings.iter().any(|f| f.spike)
+                {
+                    let n = cfg.accumulate_window_turns;
+                    reasons.insert(
+                        0,
+                        format!("The concern has been building up: {troubled} of the {n} turns before this one already showed trouble"),
+                    );
+                    self.escalated = Some(Tier::Agent);
+                    self.escalated_at = Some(self.turns);
+                    (Action::Escalate(Tier::Agent), "concern_accumulated", reasons)
                 } else {
                     self.offered_at = Some(self.turns);
                     (Action::OfferHuman, top.rule, reasons)

@@ -118,6 +118,11 @@ mod tests {
         jaccard(&fingerprint(a, lang), &fingerprint(b, lang))
     }
 
+    /// The default threshold the policy uses.
+    fn threshold() -> f32 {
+        crate::policy::PolicyConfig::default().repeat_similarity
+    }
+
     #[test]
     fn same_question_reworded_is_similar() {
         for (a, b, lang) in [
@@ -125,8 +130,11 @@ mod tests {
             ("Waar is mijn pakket", "waaaar is mijn pakket", Lang::Nl),
             ("where is my order", "WHERE IS MY ORDER!!!", Lang::En),
             ("how do i return my shoes", "how can I return the shoes", Lang::En),
+            // one verb swapped for a synonym
+            ("how do i cancel my order", "how can i stop my order", Lang::En),
+            ("hoe kan ik mijn jas ruilen", "hoe kan ik die jas omwisselen", Lang::Nl),
         ] {
-            assert!(sim(a, b, lang) >= 0.5, "{a:?} vs {b:?}: {}", sim(a, b, lang));
+            assert!(sim(a, b, lang) >= threshold(), "{a:?} vs {b:?}: {}", sim(a, b, lang));
         }
     }
 
@@ -136,8 +144,9 @@ mod tests {
             ("waar is mijn pakket", "hoe kan ik retourneren", Lang::Nl),
             ("ik wil annuleren", "ik wil retourneren", Lang::Nl),
             ("where is my order", "do you ship to belgium", Lang::En),
+            ("waar is mijn pakket", "waar is de winkel in utrecht", Lang::Nl),
         ] {
-            assert!(sim(a, b, lang) < 0.5, "{a:?} vs {b:?}: {}", sim(a, b, lang));
+            assert!(sim(a, b, lang) < threshold(), "{a:?} vs {b:?}: {}", sim(a, b, lang));
         }
     }
 

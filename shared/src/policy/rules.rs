@@ -64,7 +64,12 @@ impl Ctx<'_> {
 }
 
 fn finding(action: Action, rule: &'static str, reason: String) -> Finding {
-    Finding { action, rule, reason, sensitive: false }
+    Finding { action, rule, reason, sensitive: false, spike: false }
+}
+
+/// An offer on the strength of this message alone.
+fn spike(rule: &'static str, reason: String) -> Finding {
+    Finding { action: Action::OfferHuman, rule, reason, sensitive: false, spike: true }
 }
 
 fn sensitive(c: &Ctx, out: &mut Vec<Finding>) {
@@ -75,6 +80,7 @@ fn sensitive(c: &Ctx, out: &mut Vec<Finding>) {
             rule: "legal_threat",
             reason: format!("Customer mentions legal steps: {}", c.quote(h)),
             sensitive: true,
+            spike: false,
         });
     }
     if let Some(h) = c.hit(Intent::Vulnerable, min) {
@@ -83,6 +89,7 @@ fn sensitive(c: &Ctx, out: &mut Vec<Finding>) {
             rule: "vulnerable_customer",
             reason: format!("Customer may be in a vulnerable situation: {}", c.quote(h)),
             sensitive: true,
+            spike: false,
         });
     }
 }
@@ -95,8 +102,10 @@ fn explicit_human_request(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// A complaint inferred from tone alone is tone (see `moment_of_truth`): one furious
+/// message without complaint words offers a person, it does not go to a specialist.
 fn severe_complaint(c: &Ctx, out: &mut Vec<Finding>) {
-    if c.hit(Intent::Complaint, c.cfg.intent_min_confidence).is_some()
+    if c.hit(Intent::Complaint, c.cfg.intent_min_confidence).is_some_and(|h| !only_tone(h))
         && c.s.valence <= c.cfg.complaint_specialist_valence
         && c.s.frustration >= c.cfg.frustration_spike
     {
@@ -182,13 +191,21 @@ fn repeated_question(c: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn failed_answers(c: &Ctx, out: &mut Vec<Finding>) {
-    let n = c.st.failed_answers;
+    let n = c.st.failed_count(c.cfg);
     let (offer, escalate) = (c.cfg.max_failed_answers, c.cfg.failed_answers_escalate);
     if escalate > 0 && n >= escalate {
-        let reason = format!("The bot could not answer {n} times in a row (limit {escalate})");
+        let reason = if n > c.st.failed_answers {
+            format!("The bot could not answer {n} of the last {} times (limit {escalate})", c.cfg.failed_answers_window)
+        } else {
+            format!("The bot could not answer {n} times in a row (limit {escalate})")
+        };
         out.push(finding(Action::Escalate(Tier::Agent), "bot_failed_repeatedly", reason));
     } else if offer > 0 && n >= offer {
-        let reason = format!("The bot could not answer {n} times in a row");
+        let reason = if n > c.st.failed_answers {
+            format!("The bot could not answer {n} of the last {} times", c.cfg.failed_answers_window)
+        } else {
+            format!("The bot could not answer {n} times in a row")
+        };
         out.push(finding(Action::OfferHuman, "bot_failed_answers", reason));
     }
 }
@@ -200,7 +217,7 @@ fn frustration_offer(c: &Ctx, out: &mut Vec<Finding>) {
         out.push(finding(Action::OfferHuman, "frustration_rising", reason));
     } else if c.s.frustration >= c.cfg.frustration_spike {
         let reason = format!("Strong frustration in one message ({:.2})", c.s.frustration);
-        out.push(finding(Action::OfferHuman, "frustration_spike", reason));
+        out.push(spike("frustration_spike", reason));
     }
 }
 
@@ -211,7 +228,7 @@ fn uncertainty_rising(c: &Ctx, out: &mut Vec<Finding>) {
         out.push(finding(Action::OfferHuman, "uncertainty_rising", reason));
     } else if c.s.uncertainty >= c.cfg.uncertainty_escalate {
         let reason = format!("Strong confusion in one message ({:.2})", c.s.uncertainty);
-        out.push(finding(Action::OfferHuman, "uncertainty_spike", reason));
+        out.push(spike("uncertainty_spike", reason));
     }
 }
 
@@ -233,7 +250,7 @@ fn urgent(c: &Ctx, out: &mut Vec<Finding>) {
     } else if c.s.urgency >= c.cfg.urgency_offer && c.s.valence < 0.0 {
         // A deadline and a problem in one message ("I need it tomorrow and it hasn't shipped").
         let reason = format!("Urgent ({:.2}) and something is wrong (valence {:.2})", c.s.urgency, c.s.valence);
-        out.push(finding(Action::OfferHuman, "urgent_problem", reason));
+        out.push(spike("urgent_problem", reason));
     }
 }
 

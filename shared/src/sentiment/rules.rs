@@ -50,6 +50,10 @@ const DETERMINER_NEGATORS: &[&str] = &["geen", "no", "zonder", "without"];
 pub const EXPECT_NEGATED: f32 = -1.6;
 /// Dutch negators that also follow the word they negate ("het werkt niet").
 const POSTPOSITIVE_NL: &[&str] = &["niet"];
+/// Dutch pronoun negators that follow an expectation verb as its object: "de chatbot
+/// begrijpt er niks van", "het voldoet nergens aan". They negate only an expectation
+/// verb, not a sentiment word ("prima, niks aan de hand" stays positive).
+const POSTPOSITIVE_NL_OBJECT: &[&str] = &["niks", "niets", "nergens"];
 /// VADER's booster decay with distance (1st, 2nd, 3rd word back).
 pub const DECAY: [f32; 3] = [1.0, 0.95, 0.9];
 /// Elongated sentiment words ("goooood") gain this much: own choice, ≈ one booster.
@@ -128,7 +132,19 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
                 for k in m.start..=m.end {
                     s.covered[k] = true;
                 }
-                let v = w / VALENCE_SCALE;
+                let mut v = w / VALENCE_SCALE;
+                // A negator between the words of a valence phrase negates it: the Dutch
+                // separable verb "valt niet tegen" is "valt tegen" negated (the phrase
+                // words cover it, so the negation rule would not see it).
+                let gap_negator = (m.start..=m.end).any(|k| {
+                    modifier_at(s, k) == Some(Modifier::Negator)
+                        && !m.phrase.words.iter().any(|w| s.p.stem_is(&s.p.tokens[k], m.phrase.lang, w))
+                });
+                if m.phrase.kind == PhraseKind::Valence && gap_negator {
+                    v *= N_SCALAR;
+                    s.negated[m.end] = true;
+                    s.ev("negation", m.text(s.p), N_SCALAR);
+                }
                 s.val[m.end] = v;
                 let text = m.text(s.p);
                 if m.phrase.kind == PhraseKind::Sarcasm {
@@ -440,7 +456,12 @@ fn postpositive_negation(s: &mut Scoring<'_, '_>) {
     let toks = &s.p.tokens;
     let n = toks.len();
     for k in 0..n {
-        if !toks[k].is_word() || !POSTPOSITIVE_NL.contains(&s.p.norm(&toks[k])) {
+        if !toks[k].is_word() {
+            continue;
+        }
+        let word = s.p.norm(&toks[k]);
+        let object = POSTPOSITIVE_NL_OBJECT.contains(&word);
+        if !object && !POSTPOSITIVE_NL.contains(&word) {
             continue;
         }
         let clause = toks[k].clause;
@@ -459,10 +480,10 @@ fn postpositive_negation(s: &mut Scoring<'_, '_>) {
             .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast | Modifier::Negator)))
             .find(|&j| scored(s, j));
         let Some(i) = before else { continue };
-        if s.negated[i] || s.covered[i] {
+        let expect = s.val[i] == 0.0;
+        if s.negated[i] || s.covered[i] || (object && !expect) {
             continue;
         }
-        let expect = s.val[i] == 0.0;
         negate(s, i, k, expect);
     }
 }
@@ -487,7 +508,11 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
         // the opener: one or two words, the last positive, then a comma / ! / …
         let opener = (k..n.min(k + 2)).find(|&j| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j]);
         if let Some(j) = opener {
-            let brk = j + 1;
+            // a tag particle may follow the opener: "geweldig hoor, ...", "top zeg, ..."
+            let mut brk = j + 1;
+            while brk < n && toks[brk].is_word() && modifier_at(s, brk) == Some(Modifier::Interjection) {
+                brk += 1;
+            }
             if brk < n && matches!(toks[brk].kind, Kind::Comma | Kind::Punct | Kind::Stop) && toks[brk].quest == 0 {
                 let sent = if toks[brk].kind == Kind::Comma { toks[brk].sentence } else { toks[brk].sentence + 1 };
                 let rest = (brk + 1..n).take_while(|&r| toks[r].sentence == sent);
@@ -672,14 +697,30 @@ fn prev_word(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
 /// "too" + a word without sentiment leans negative ("too many", "too long", "too
 /// small"); + a negative word it boosts ("too pretentious"); + a positive word it is
 /// no booster ("too good" stays as good as "good"). Own choice: about "slightly bad".
+/// Dutch "te" is the same word ("veel te klein", "te kort") in Dutch text, except
+/// before an infinitive ("niet te doen", "aan te raden", "te bereiken"): a next word
+/// ending in "-en" or a function word is taken for one.
 pub const TOO_VALENCE: f32 = -1.0;
+/// Dutch infinitives that do not end in "-en" and are not function words.
+const TE_INFINITIVES: &[&str] = &["staan", "slaan", "bestaan", "ontstaan", "verstaan", "koop"];
 pub fn too_rule(s: &mut Scoring<'_, '_>) {
+    let dutch = s.det.lang == Lang::Nl || s.det.mixed;
     for i in 0..s.p.tokens.len() {
         let t = &s.p.tokens[i];
-        if !t.is_word() || t.norm.1 - t.norm.0 != 3 || s.covered[i] || s.p.norm(t) != "too" {
+        let len = t.norm.1 - t.norm.0;
+        let too = len == 3 && s.p.norm(t) == "too";
+        let te = dutch && len == 2 && s.p.norm(t) == "te";
+        if !t.is_word() || !(too || te) || s.covered[i] {
             continue;
         }
         let Some(j) = next_word(s, i).filter(|&j| j == i + 1) else { continue };
+        if te {
+            let next = &s.p.tokens[j];
+            let w = s.p.norm(next);
+            if w.ends_with("en") || next.stop != 0 || TE_INFINITIVES.contains(&w) {
+                continue;
+            }
+        }
         if s.val[j] > 0.0 {
             s.modifier[i] = None;
         } else if s.val[j] == 0.0 && s.modifier[j].is_none() {

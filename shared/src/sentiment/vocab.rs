@@ -348,7 +348,9 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
         info.flags |= flag::SAME_STEM;
     }
     info.en = EN_LEX.get(word).or_else(|| EN_LEX.get(&se));
-    info.nl = NL_LEX.get(&sn);
+    info.nl = NL_LEX
+        .get(&sn)
+        .or_else(|| if stemmable { comparative_valence(word, &st.nl).or_else(|| diminutive_valence(word, &st.nl)) } else { None });
     if info.en.is_some() {
         info.flags |= flag::IN_EN;
     }
@@ -380,6 +382,49 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     info.compound = compound_valence(&sn);
     out.lex = info;
     (out, cacheable)
+}
+
+/// Dutch comparative and superlative endings, longest first: "prettiger(e)",
+/// "mooist(e)". The Snowball stemmer keeps them, so "prettiger" would miss "prettig".
+const COMPARATIVE_ENDINGS: &[&str] = &["ere", "ste", "er", "st"];
+/// The base left after the ending must be at least this long (bytes): "later", "ander"
+/// and "super" are not comparatives of "lat", "and" and "sup".
+const MIN_COMPARATIVE_BASE: usize = 4;
+
+/// Valence of a Dutch comparative or superlative through its base adjective, for words
+/// the lexicon lacks. "duurder" drops the inserted "d" as well ("duur").
+fn comparative_valence(word: &str, nl: &Stemmer) -> Option<i8> {
+    let end = COMPARATIVE_ENDINGS.iter().find(|e| word.ends_with(**e))?;
+    let mut base = &word[..word.len() - end.len()];
+    if end.starts_with('e') && base.ends_with("rd") {
+        base = &base[..base.len() - 1];
+    }
+    if base.len() < MIN_COMPARATIVE_BASE || !base.is_ascii() {
+        return None;
+    }
+    NL_LEX.get(&nl.stem(base)).filter(|&v| v != 0)
+}
+
+/// Dutch diminutive endings, longest first: "dingetje", "toppertje", "boompje",
+/// "knopje", and their plurals.
+const DIMINUTIVE_ENDINGS: &[&str] = &["etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je"];
+/// The base left after the diminutive ending must be at least this long (bytes).
+const MIN_DIMINUTIVE_BASE: usize = 3;
+
+/// Valence of a Dutch diminutive through its base word, for words the lexicon lacks:
+/// "toppertje" → "topper", "zonnetje" → "zon" (the doubled consonant before "-etje" undone).
+fn diminutive_valence(word: &str, nl: &Stemmer) -> Option<i8> {
+    let end = DIMINUTIVE_ENDINGS.iter().find(|e| word.ends_with(**e))?;
+    let mut base = &word[..word.len() - end.len()];
+    let b = base.as_bytes();
+    if end.starts_with('e') && b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] {
+        base = &base[..base.len() - 1];
+    }
+    if base.len() < MIN_DIMINUTIVE_BASE || !base.is_ascii() {
+        return None;
+    }
+    let key = if base.len() >= MIN_STEM_LEN { nl.stem(base) } else { base.into() };
+    NL_LEX.get(&key).filter(|&v| v != 0)
 }
 
 /// Curse prefixes of Dutch compounds ("kutservice", "rotbedrijf").
