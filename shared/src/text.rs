@@ -191,10 +191,12 @@ fn opaque_at(text: &str, i: usize, in_word: bool) -> Option<usize> {
             ok.then_some(end + 1)
         }
         b'h' | b'H' | b'w' | b'W' if !in_word => {
-            let lower = |n: usize| rest.get(..n).map(|s| s.to_ascii_lowercase());
-            let url = lower(7).is_some_and(|s| s == b"http://")
-                || lower(8).is_some_and(|s| s == b"https://")
-                || lower(4).is_some_and(|s| s == b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric);
+            // compared in place (`to_ascii_lowercase` would allocate for every word starting
+            // with one of these letters)
+            let starts = |p: &[u8]| rest.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+            let url = starts(b"http://")
+                || starts(b"https://")
+                || starts(b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric);
             url.then(|| to_space(i))
         }
         _ => None,

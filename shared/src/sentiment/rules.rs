@@ -346,7 +346,9 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let mut delta = 0.0;
-        let mut evs: Vec<(usize, f32, &str)> = Vec::new();
+        // at most `SCOPE` modifiers: a fixed array, no allocation per sentiment word
+        let mut evs: [(usize, f32, &str); SCOPE] = [(0, 0.0, ""); SCOPE];
+        let mut n_evs = 0;
         for (d, j) in scope_before(s, i) {
             let tj = s.p.tokens[j];
             let base = match modifier_at(s, j) {
@@ -360,7 +362,8 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
                 b += C_INCR * DECAY[d];
             }
             delta += b;
-            evs.push((j, b, if base > 0.0 { "booster" } else { "damper" }));
+            evs[n_evs] = (j, b, if base > 0.0 { "booster" } else { "damper" });
+            n_evs += 1;
         }
         if delta == 0.0 {
             continue;
@@ -369,7 +372,7 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         // Dampers shrink towards zero but never flip the sign.
         let nv = v + sign(v) * delta;
         s.val[i] = if nv.signum() != v.signum() { 0.0 } else { nv.clamp(-4.0, 4.0) };
-        for (j, b, rule) in evs {
+        for &(j, b, rule) in &evs[..n_evs] {
             let tj = s.p.tokens[j];
             let orig = s.p.orig(&tj);
             s.ev(rule, orig, sign(v) * b);
