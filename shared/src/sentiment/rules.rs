@@ -136,9 +136,11 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
                 // A negator between the words of a valence phrase negates it: the Dutch
                 // separable verb "valt niet tegen" is "valt tegen" negated (the phrase
                 // words cover it, so the negation rule would not see it).
+                let ids = crate::phrases::word_ids().phrase(m.index);
                 let gap_negator = (m.start..=m.end).any(|k| {
+                    // not one of the phrase's own words (`stem_is`, compared as numbers)
                     modifier_at(s, k) == Some(Modifier::Negator)
-                        && !m.phrase.words.iter().any(|w| s.p.stem_is(&s.p.tokens[k], m.phrase.lang, w))
+                        && !ids.contains(&s.p.tokens[k].lex.phrase_word(m.phrase.lang))
                 });
                 if m.phrase.kind == PhraseKind::Valence && gap_negator {
                     v *= N_SCALAR;

@@ -149,6 +149,9 @@ pub struct Lex {
     /// (`lexicon::phrase_range`; empty when the `PHRASE_EN` / `PHRASE_NL` flag is clear).
     pub phrases_en: (u16, u16),
     pub phrases_nl: (u16, u16),
+    /// The number of the English / Dutch stem as a phrase word (`phrases::WordIds`; 0: none).
+    pub word_en: u16,
+    pub word_nl: u16,
 }
 
 /// A `Lex` and the form's stems.
@@ -162,6 +165,14 @@ pub struct Info {
 impl Lex {
     pub fn has(&self, f: u16) -> bool {
         self.flags & f != 0
+    }
+    /// The phrase-word number of the stem in `lang` (`phrases::WordIds`).
+    pub fn phrase_word(&self, lang: Lang) -> u16 {
+        match lang {
+            Lang::En => self.word_en,
+            Lang::Nl => self.word_nl,
+            Lang::Unknown => 0,
+        }
     }
     /// Valence in `lang` (VADER scale), if the form is in that language's lexicon.
     pub fn valence(&self, lang: Lang) -> Option<f32> {
@@ -301,6 +312,8 @@ const EMPTY_INFO: Info = Info {
         flags: 0,
         phrases_en: (0, 0),
         phrases_nl: (0, 0),
+        word_en: 0,
+        word_nl: 0,
     },
     stem_en: Stem::SAME,
     stem_nl: Stem::SAME,
@@ -379,6 +392,9 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     if info.phrases_nl.0 < info.phrases_nl.1 {
         info.flags |= flag::PHRASE_NL;
     }
+    let ids = crate::phrases::word_ids();
+    info.word_en = ids.of(Lang::En, &se);
+    info.word_nl = ids.of(Lang::Nl, &sn);
     info.compound = compound_valence(&sn);
     out.lex = info;
     (out, cacheable)
