@@ -654,26 +654,29 @@ pub fn parse(text: &str) -> Parsed<'_> {
 /// Look every word up once (`vocab`, cached per form) and keep its stems (relative to
 /// the form; the rare stems that cannot be expressed so go into the shared buffer).
 fn look_up_all(p: &mut Parsed<'_>) {
-    for i in 0..p.tokens.len() {
-        let t = p.tokens[i];
-        if !t.is_word() {
-            continue;
-        }
-        let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
-        let Some(word) = p.buf.get(a..b) else { continue };
-        let (lex, mut se, mut sn) = vocab::with_info(word, |info| (info.lex, info.stem_en, info.stem_nl));
-        if lex.has(vocab::flag::IRREGULAR) {
-            let (en, nl) = (vocab::stem_uncached(word, Lang::En), vocab::stem_uncached(word, Lang::Nl));
-            for (stem, out) in [(en, &mut se), (nl, &mut sn)] {
-                let start = p.buf.len();
-                p.buf.push_str(&stem);
-                *out = Stem::in_buffer(start as u32, stem.len().min(u16::MAX as usize) as u16);
+    vocab::with_lookup(|cache| {
+        for i in 0..p.tokens.len() {
+            let t = &p.tokens[i];
+            if !t.is_word() {
+                continue;
             }
+            let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
+            let Some(word) = p.buf.get(a..b) else { continue };
+            let info = cache.info(word);
+            let (lex, mut se, mut sn) = (info.lex, info.stem_en, info.stem_nl);
+            if lex.has(vocab::flag::IRREGULAR) {
+                let (en, nl) = (vocab::stem_uncached(word, Lang::En), vocab::stem_uncached(word, Lang::Nl));
+                for (stem, out) in [(en, &mut se), (nl, &mut sn)] {
+                    let start = p.buf.len();
+                    p.buf.push_str(&stem);
+                    *out = Stem::in_buffer(start as u32, stem.len().min(u16::MAX as usize) as u16);
+                }
+            }
+            let tok = &mut p.tokens[i];
+            tok.stem_en = se;
+            tok.stem_nl = sn;
+            tok.lex = lex;
+            tok.stop = lex.stop;
         }
-        let tok = &mut p.tokens[i];
-        tok.stem_en = se;
-        tok.stem_nl = sn;
-        tok.lex = lex;
-        tok.stop = lex.stop;
-    }
+    });
 }

@@ -259,7 +259,8 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
         if s.covered[i] {
             continue;
         }
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         let hit = match t.kind {
             Kind::Word => word_valence(s, &t),
             Kind::Emoji => EMOJI.get(s.p.norm(&t)).map(|v| (v as f32 / VALENCE_SCALE, "emoji")),
@@ -289,7 +290,8 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
         if s.val[i] == 0.0 || s.covered[i] {
             continue;
         }
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
             continue;
         }
@@ -314,7 +316,8 @@ fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
 /// ALL-CAPS sentiment words in mixed-case text are emphasised (not acronyms: DHL, KPN).
 pub fn caps_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if s.val[i] == 0.0 || !t.is_word() || !is_emphasis_caps(s, &t) {
             continue;
         }
@@ -331,7 +334,8 @@ pub fn caps_rule(s: &mut Scoring<'_, '_>) {
 /// Elongated sentiment words ("goooood", "slechtttt") are emphasised.
 pub fn elongation_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if s.val[i] == 0.0 || !t.elongated {
             continue;
         }
@@ -352,7 +356,7 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         let mut evs: [(usize, f32, &str); SCOPE] = [(0, 0.0, ""); SCOPE];
         let mut n_evs = 0;
         for (d, j) in scope_before(s, i) {
-            let tj = s.p.tokens[j];
+            let tj = &s.p.tokens[j];
             let base = match modifier_at(s, j) {
                 Some(Modifier::Booster) => B_INCR,
                 Some(Modifier::StrongBooster) => B_INCR_STRONG,
@@ -375,7 +379,7 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         let nv = v + sign(v) * delta;
         s.val[i] = if nv.signum() != v.signum() { 0.0 } else { nv.clamp(-4.0, 4.0) };
         for &(j, b, rule) in &evs[..n_evs] {
-            let tj = s.p.tokens[j];
+            let tj = &s.p.tokens[j];
             let orig = s.p.orig(&tj);
             s.ev(rule, orig, sign(v) * b);
         }

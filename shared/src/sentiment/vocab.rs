@@ -194,8 +194,20 @@ struct Stemmers {
 #[repr(align(64))]
 struct Slot {
     len: u8,
-    key: [u8; MAX_CACHED],
+    /// The form's bytes, zero-padded (`Key`): compared as three words, no `memcmp` call.
+    key: Key,
     info: Info,
+}
+
+/// A form of up to `MAX_CACHED` bytes as little-endian words, zero-padded.
+type Key = [u64; MAX_CACHED / 8];
+
+fn key_of(b: &[u8]) -> Key {
+    let mut k = [0u64; MAX_CACHED / 8];
+    for (i, &c) in b.iter().enumerate().take(MAX_CACHED) {
+        k[i / 8] |= (c as u64) << (8 * (i % 8));
+    }
+    k
 }
 
 /// `WAYS` slots per set. `tags[i]` is a few hash bits of slot `i`'s key (0 = empty), so a
@@ -212,21 +224,13 @@ thread_local! {
     static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
 }
 
-/// FxHash-style multiplicative hash over the bytes (no dependencies, no randomness).
-fn hash(b: &[u8]) -> u64 {
+/// FxHash-style multiplicative hash over the key words of a `len`-byte form (no
+/// dependencies, no randomness).
+fn hash(k: &Key, len: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = b.len() as u64;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let mut h: u64 = len as u64;
+    for &w in k.iter().take(len.div_ceil(8)) {
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     // murmur3's finalizer mixes every input bit into the high bits the set is taken from
     h ^= h >> 33;
@@ -241,22 +245,53 @@ fn new_stemmers() -> Stemmers {
 
 /// Look a folded word form up (cached). `f` reads the info without copying it.
 pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
+    with_lookup(|l| f(l.info(word)))
+}
+
+/// Many look-ups under one borrow of this thread's cache (a message's words: one
+/// thread-local access and one `RefCell` borrow per message instead of per word).
+pub fn with_lookup<R>(f: impl FnOnce(&mut Lookup<'_>) -> R) -> R {
     CACHE.with(|c| {
         let Ok(mut guard) = c.try_borrow_mut() else {
             // re-entrant use (never happens today): compute without the cache
-            return f(&compute(word, &new_stemmers()).0);
+            return f(&mut Lookup(Inner::Uncached(new_stemmers()), EMPTY_INFO));
         };
         let cache = guard.get_or_insert_with(|| Cache { slots: Vec::new(), tags: Vec::new(), next: Vec::new(), stemmers: new_stemmers() });
-        let b = word.as_bytes();
-        if b.len() > MAX_CACHED || b.is_empty() {
-            return f(&compute(word, &cache.stemmers).0);
-        }
         if cache.slots.is_empty() {
-            cache.slots = (0..CACHE_SETS * WAYS).map(|_| Slot { len: 0, key: [0; MAX_CACHED], info: EMPTY_INFO }).collect();
+            cache.slots = (0..CACHE_SETS * WAYS).map(|_| Slot { len: 0, key: [0; MAX_CACHED / 8], info: EMPTY_INFO }).collect();
             cache.tags = vec![0; CACHE_SETS * WAYS];
             cache.next = vec![0; CACHE_SETS];
         }
-        let h = hash(b);
+        f(&mut Lookup(Inner::Cached(cache), EMPTY_INFO))
+    })
+}
+
+/// The cache (or, re-entrant, none), and room for an info that is not cached.
+pub struct Lookup<'c>(Inner<'c>, Info);
+
+enum Inner<'c> {
+    Cached(&'c mut Cache),
+    Uncached(Stemmers),
+}
+
+impl Lookup<'_> {
+    /// What the tables say about `word` (see `with_info`).
+    pub fn info(&mut self, word: &str) -> &Info {
+        let Lookup(inner, spare) = self;
+        let cache = match inner {
+            Inner::Cached(c) => c,
+            Inner::Uncached(st) => {
+                *spare = compute(word, st).0;
+                return spare;
+            }
+        };
+        let b = word.as_bytes();
+        if b.len() > MAX_CACHED || b.is_empty() {
+            *spare = compute(word, &cache.stemmers).0;
+            return spare;
+        }
+        let key = key_of(b);
+        let h = hash(&key, b.len());
         // the set from the high bits, the tag from the low ones (never 0: 0 marks an empty slot)
         let set = (h >> 40) as usize & (CACHE_SETS - 1);
         let tag = (h as u32) | 1;
@@ -264,7 +299,7 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
         let hit = (base..base + WAYS).find(|&i| {
             cache.tags[i] == tag && {
                 let s = &cache.slots[i];
-                s.len as usize == b.len() && &s.key[..b.len()] == b
+                s.len as usize == b.len() && s.key == key
             }
         });
         let i = match hit {
@@ -272,7 +307,8 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
             None => {
                 let (info, cacheable) = compute(word, &cache.stemmers);
                 if !cacheable {
-                    return f(&info);
+                    *spare = info;
+                    return spare;
                 }
                 let way = cache.next[set] as usize % WAYS;
                 cache.next[set] = ((way + 1) % WAYS) as u8;
@@ -280,13 +316,13 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
                 cache.tags[i] = tag;
                 let s = &mut cache.slots[i];
                 s.len = b.len() as u8;
-                s.key[..b.len()].copy_from_slice(b);
+                s.key = key;
                 s.info = info;
                 i
             }
         };
-        f(&cache.slots[i].info)
-    })
+        &cache.slots[i].info
+    }
 }
 
 /// Empty the cache of this thread (tests and cold-start measurements).
