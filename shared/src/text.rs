@@ -76,6 +76,12 @@ pub struct Parsed<'a> {
     pub truncated: bool,
     /// Some word has a lower-case letter (needed before caps count as emphasis).
     pub has_lower: bool,
+    /// Some word is all capitals (`Token::caps`) / elongated: rules that need one skip
+    /// a message without.
+    pub any_caps: bool,
+    pub any_elongated: bool,
+    /// The `vocab::flag`s of all words or-ed together (`any_flag`).
+    pub flags: u32,
 }
 
 impl<'a> Parsed<'a> {
@@ -102,6 +108,11 @@ impl<'a> Parsed<'a> {
     pub fn stem_is(&self, t: &Token, lang: Lang, w: &str) -> bool {
         let (a, b) = self.stem_parts(t, lang);
         w.len() == a.len() + b.len() && w.as_bytes()[..a.len()] == *a.as_bytes() && w.as_bytes()[a.len()..] == *b.as_bytes()
+    }
+    /// Whether some word has one of the `vocab::flag`s `f` (a rule that reads only such
+    /// words can skip the message otherwise).
+    pub fn any_flag(&self, f: u32) -> bool {
+        self.flags & f != 0
     }
     pub fn word_count(&self) -> usize {
         self.tokens.iter().filter(|t| t.is_word()).count()
@@ -646,7 +657,9 @@ pub fn parse(text: &str) -> Parsed<'_> {
     }
     b.end_word(cut);
     let has_lower = b.tokens.iter().any(|t| t.has_lower);
-    let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower };
+    let any_caps = b.tokens.iter().any(|t| t.caps);
+    let any_elongated = b.tokens.iter().any(|t| t.elongated);
+    let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower, any_caps, any_elongated, flags: 0 };
     look_up_all(&mut p);
     p
 }
@@ -677,6 +690,7 @@ fn look_up_all(p: &mut Parsed<'_>) {
             tok.stem_nl = sn;
             tok.lex = lex;
             tok.stop = lex.stop;
+            p.flags |= lex.flags;
         }
     });
 }

@@ -34,30 +34,40 @@ const WAYS: usize = 8;
 /// Bit flags of `Info::flags`.
 pub mod flag {
     /// Known to the English lexicon (form or stem), for language detection.
-    pub const IN_EN: u16 = 1;
+    pub const IN_EN: u32 = 1;
     /// Known to the Dutch lexicon (stem).
-    pub const IN_NL: u16 = 2;
+    pub const IN_NL: u32 = 2;
     /// Dutch / English spelling cue ("ij", "sch" / "th", "tion").
-    pub const SPELL_NL: u16 = 4;
-    pub const SPELL_EN: u16 = 8;
+    pub const SPELL_NL: u32 = 4;
+    pub const SPELL_EN: u32 = 8;
     /// An upper-case name that is not shouting (DHL, KPN), only for forms ≤ 4 bytes.
-    pub const ACRONYM: u16 = 16;
+    pub const ACRONYM: u32 = 16;
     /// Some English / Dutch phrase starts with this form's English / Dutch stem.
-    pub const PHRASE_EN: u16 = 32;
-    pub const PHRASE_NL: u16 = 64;
+    pub const PHRASE_EN: u32 = 32;
+    pub const PHRASE_NL: u32 = 64;
     /// The English and Dutch stems are equal.
-    pub const SAME_STEM: u16 = 128;
+    pub const SAME_STEM: u32 = 128;
     /// A stem is not the form's prefix plus a short ending: `Info`'s stems are not
     /// usable, stem with `stem_uncached` (never seen with Snowball; a safety net).
-    pub const IRREGULAR: u16 = 512;
+    pub const IRREGULAR: u32 = 512;
     /// "need", "nodig" / a near day ("tomorrow", "vrijdag"): `rules::deadline_rule`.
-    pub const NEED: u16 = 1024;
-    pub const DAY: u16 = 2048;
+    pub const NEED: u32 = 1024;
+    pub const DAY: u32 = 2048;
     /// Letters only (stemmable).
-    pub const ALPHA: u16 = 256;
+    pub const ALPHA: u32 = 256;
     /// "if", "indien" / "als", "when": `rules::hypothetical_rule`.
-    pub const IF_ALWAYS: u16 = 4096;
-    pub const IF_IN_QUESTION: u16 = 8192;
+    pub const IF_ALWAYS: u32 = 4096;
+    pub const IF_IN_QUESTION: u32 = 8192;
+    /// "too" / Dutch "te": `rules::too_rule`.
+    pub const TOO: u32 = 1 << 14;
+    pub const TE: u32 = 1 << 15;
+    /// "like", "kind", "sort", "well": `rules::word_sense_rule`.
+    pub const SENSE: u32 = 1 << 16;
+    /// Dutch "niet" / "niks", "niets", "nergens" after the word they negate: `rules::postpositive_negation`.
+    pub const POSTPOSITIVE: u32 = 1 << 17;
+    pub const POSTPOSITIVE_OBJECT: u32 = 1 << 18;
+    /// Has an ASCII lower-case letter (language detection reads only such words).
+    pub const ASCII_LOWER: u32 = 1 << 19;
 }
 
 /// A stem stored relative to its word: the first `keep` bytes of the word, then
@@ -144,7 +154,7 @@ pub struct Lex {
     /// A Dutch closed compound ("kutservice", "superslecht", "klantenserviceramp"):
     /// valence × `VALENCE_SCALE` and whether it is a curse.
     pub compound: Option<(i16, bool)>,
-    pub flags: u16,
+    pub flags: u32,
     /// `lexicon::PHRASES[a..z]` start with this form's English / Dutch stem
     /// (`lexicon::phrase_range`; empty when the `PHRASE_EN` / `PHRASE_NL` flag is clear).
     pub phrases_en: (u16, u16),
@@ -163,7 +173,7 @@ pub struct Info {
 }
 
 impl Lex {
-    pub fn has(&self, f: u16) -> bool {
+    pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
     }
     /// The phrase-word number of the stem in `lang` (`phrases::WordIds`).
@@ -355,7 +365,7 @@ const EMPTY_INFO: Info = Info {
     stem_nl: Stem::SAME,
 };
 
-fn spelling(word: &str) -> u16 {
+fn spelling(word: &str) -> u32 {
     let mut f = 0;
     if ["ij", "sch", "oe", "ui", "aa", "uu", "cht", "eu"].iter().any(|c| word.contains(c)) {
         f |= flag::SPELL_NL;
@@ -418,6 +428,21 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     }
     if super::rules::IF_IN_QUESTION.contains(&word) {
         info.flags |= flag::IF_IN_QUESTION;
+    }
+    // the words single rules look for, so that they test a bit per word, not strings
+    for (words, f) in [
+        (&["too"][..], flag::TOO),
+        (&["te"][..], flag::TE),
+        (super::rules::SENSE_WORDS, flag::SENSE),
+        (super::rules::POSTPOSITIVE_NL, flag::POSTPOSITIVE),
+        (super::rules::POSTPOSITIVE_NL_OBJECT, flag::POSTPOSITIVE_OBJECT),
+    ] {
+        if words.contains(&word) {
+            info.flags |= f;
+        }
+    }
+    if word.bytes().any(|b| b.is_ascii_lowercase()) {
+        info.flags |= flag::ASCII_LOWER;
     }
     let narrow = |(a, z): (usize, usize)| (a.min(u16::MAX as usize) as u16, z.min(u16::MAX as usize) as u16);
     info.phrases_en = narrow(lexicon::phrase_range(&se));
