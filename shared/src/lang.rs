@@ -60,8 +60,7 @@ impl Detection {
 pub fn detect(p: &Parsed<'_>) -> Detection {
     let (mut nl, mut en) = (0.0f32, 0.0f32);
     for t in p.tokens.iter().filter(|t| t.is_word()) {
-        let w = p.norm(t);
-        if !w.bytes().any(|b| b.is_ascii_lowercase()) {
+        if !t.lex.has(flag::ASCII_LOWER) {
             continue; // digits, non-Latin scripts
         }
         match t.stop {

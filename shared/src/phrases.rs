@@ -5,6 +5,9 @@
 //! ("mag ik **alsjeblieft** een medewerker"). Lookup is by the first word's stem
 //! (binary search), so matching is linear in the number of tokens.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use crate::lang::{Detection, Lang};
 use crate::lexicon::{Phrase, PhraseKind, PHRASES};
 use crate::sentiment::vocab::flag;
@@ -16,6 +19,8 @@ pub const MAX_GAP: usize = 2;
 #[derive(Clone, Copy)]
 pub struct Match {
     pub phrase: &'static Phrase,
+    /// The phrase's index in `PHRASES` (its word numbers: `WordIds::phrase`).
+    pub index: usize,
     /// First and last token index (inclusive).
     pub start: usize,
     pub end: usize,
@@ -48,6 +53,7 @@ pub fn find(p: &Parsed<'_>, det: &Detection) -> Vec<Match> {
         _ if det.mixed => None,
         l => Some(l),
     };
+    let ids = word_ids();
     for (i, t) in p.tokens.iter().enumerate() {
         if !t.is_word() || t.lex.flags & (flag::PHRASE_EN | flag::PHRASE_NL) == 0 {
             continue;
@@ -58,15 +64,15 @@ pub fn find(p: &Parsed<'_>, det: &Detection) -> Vec<Match> {
                 continue; // none, or already looked up once for both languages
             }
             let (a, z) = if lang == Lang::En { t.lex.phrases_en } else { t.lex.phrases_nl };
-            for ph in PHRASES.get(a as usize..z as usize).unwrap_or(&[]) {
+            for (index, ph) in PHRASES.iter().enumerate().take(z as usize).skip(a as usize) {
                 if ph.lang != lang && !same {
                     continue;
                 }
                 if strict.is_some_and(|l| l != ph.lang) && !matches!(ph.kind, PhraseKind::Intent(_)) {
                     continue;
                 }
-                if let Some(end) = match_rest(p, i, ph) {
-                    out.push(Match { phrase: ph, start: i, end });
+                if let Some(end) = match_rest(p, i, ph, ids.phrase(index)) {
+                    out.push(Match { phrase: ph, index, start: i, end });
                 }
             }
         }
@@ -74,13 +80,13 @@ pub fn find(p: &Parsed<'_>, det: &Detection) -> Vec<Match> {
     out
 }
 
-/// The last token of phrase `ph` starting at token `start`.
-fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
+/// The last token of phrase `ph` starting at token `start`; `ids` are its words' numbers.
+fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase, ids: &[u16]) -> Option<usize> {
     let sentence = p.tokens[start].sentence;
     // Sarcastic forms are fixed expressions: "just great", not "just a great movie".
     let max_gap = if ph.kind == PhraseKind::Sarcasm { 0 } else { MAX_GAP };
     let mut j = start;
-    for w in ph.words.iter().skip(1) {
+    for &w in ids.iter().skip(1) {
         let mut skipped = 0;
         let mut k = j + 1;
         loop {
@@ -88,7 +94,8 @@ fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
             if t.sentence != sentence || t.kind != Kind::Word {
                 return None;
             }
-            if p.stem_is(t, ph.lang, w) {
+            // the token's stem is the phrase word (`Parsed::stem_is`), compared as numbers
+            if t.lex.phrase_word(ph.lang) == w {
                 break;
             }
             skipped += 1;
@@ -100,4 +107,78 @@ fn match_rest(p: &Parsed<'_>, start: usize, ph: &Phrase) -> Option<usize> {
         j = k;
     }
     Some(j)
+}
+
+/// Every distinct phrase word numbered per language (from 1; 0 is "in no phrase"), so that
+/// matching compares a token's number (kept per word form by `vocab`) with the phrase's
+/// instead of spelling out and comparing stems. Built once, on first use, from `PHRASES`
+/// (no extra data in the binary).
+pub struct WordIds {
+    en: BTreeMap<&'static str, u16>,
+    nl: BTreeMap<&'static str, u16>,
+    /// `ids[start[i]..start[i + 1]]` are the numbers of `PHRASES[i].words`.
+    start: Vec<u32>,
+    ids: Vec<u16>,
+}
+
+impl WordIds {
+    fn build() -> WordIds {
+        let (mut en, mut nl) = (BTreeMap::new(), BTreeMap::new());
+        let mut start = Vec::with_capacity(PHRASES.len() + 1);
+        let mut ids = Vec::new();
+        start.push(0);
+        for ph in PHRASES {
+            let map = if ph.lang == Lang::Nl { &mut nl } else { &mut en };
+            for &w in ph.words {
+                let next = u16::try_from(map.len() + 1).unwrap_or(u16::MAX);
+                ids.push(*map.entry(w).or_insert(next));
+            }
+            start.push(ids.len() as u32);
+        }
+        WordIds { en, nl, start, ids }
+    }
+
+    /// The number of phrase word `stem` in `lang` (0: no phrase of `lang` has it).
+    pub fn of(&self, lang: Lang, stem: &str) -> u16 {
+        let map = match lang {
+            Lang::En => &self.en,
+            Lang::Nl => &self.nl,
+            Lang::Unknown => return 0,
+        };
+        map.get(stem).copied().unwrap_or(0)
+    }
+
+    /// The word numbers of `PHRASES[index]`.
+    pub fn phrase(&self, index: usize) -> &[u16] {
+        let (a, z) = match (self.start.get(index), self.start.get(index + 1)) {
+            (Some(&a), Some(&z)) => (a as usize, z as usize),
+            _ => (0, 0),
+        };
+        self.ids.get(a..z).unwrap_or(&[])
+    }
+}
+
+pub fn word_ids() -> &'static WordIds {
+    static IDS: OnceLock<WordIds> = OnceLock::new();
+    IDS.get_or_init(WordIds::build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_phrase_word_has_its_own_number() {
+        let ids = word_ids();
+        assert!(ids.en.len() < u16::MAX as usize && ids.nl.len() < u16::MAX as usize, "numbers must not saturate");
+        for (i, ph) in PHRASES.iter().enumerate() {
+            let nums = ids.phrase(i);
+            assert_eq!(nums.len(), ph.words.len());
+            for (&w, &n) in ph.words.iter().zip(nums) {
+                assert!(n != 0);
+                assert_eq!(ids.of(ph.lang, w), n, "{w}");
+            }
+        }
+        assert_eq!(ids.of(Lang::En, "no such phrase word"), 0);
+    }
 }

@@ -76,6 +76,12 @@ pub struct Parsed<'a> {
     pub truncated: bool,
     /// Some word has a lower-case letter (needed before caps count as emphasis).
     pub has_lower: bool,
+    /// Some word is all capitals (`Token::caps`) / elongated: rules that need one skip
+    /// a message without.
+    pub any_caps: bool,
+    pub any_elongated: bool,
+    /// The `vocab::flag`s of all words or-ed together (`any_flag`).
+    pub flags: u32,
 }
 
 impl<'a> Parsed<'a> {
@@ -102,6 +108,11 @@ impl<'a> Parsed<'a> {
     pub fn stem_is(&self, t: &Token, lang: Lang, w: &str) -> bool {
         let (a, b) = self.stem_parts(t, lang);
         w.len() == a.len() + b.len() && w.as_bytes()[..a.len()] == *a.as_bytes() && w.as_bytes()[a.len()..] == *b.as_bytes()
+    }
+    /// Whether some word has one of the `vocab::flag`s `f` (a rule that reads only such
+    /// words can skip the message otherwise).
+    pub fn any_flag(&self, f: u32) -> bool {
+        self.flags & f != 0
     }
     pub fn word_count(&self) -> usize {
         self.tokens.iter().filter(|t| t.is_word()).count()
@@ -130,6 +141,40 @@ fn marks(c: char) -> Option<(u16, u16)> {
 
 fn is_skin_tone(c: char) -> bool {
     matches!(c as u32, 0x1F3FB..=0x1F3FF)
+}
+
+/// Byte classes for the parse loop: one table look-up per byte instead of a chain of
+/// tests (`is_ascii_alphanumeric`, `is_ascii_uppercase`, …). Non-ASCII bytes have no class.
+mod class {
+    /// An ASCII letter or digit.
+    pub const ALNUM: u8 = 1;
+    pub const UPPER: u8 = 2;
+    pub const LOWER: u8 = 4;
+    pub const DIGIT: u8 = 8;
+    /// A letter or digit that can only start a word: not `h`/`w` (a URL may start there),
+    /// not `x`/`8` (faces "xd", "8)"); those take the general path of `parse`.
+    pub const PLAIN: u8 = 16;
+
+    pub static OF: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            let k = if c.is_ascii_uppercase() {
+                ALNUM | UPPER
+            } else if c.is_ascii_lowercase() {
+                ALNUM | LOWER
+            } else if c.is_ascii_digit() {
+                ALNUM | DIGIT
+            } else {
+                0
+            };
+            let plain = k != 0 && !matches!(c, b'h' | b'H' | b'w' | b'W' | b'x' | b'X' | b'8');
+            t[b] = if plain { k | PLAIN } else { k };
+            b += 1;
+        }
+        t
+    };
 }
 
 /// Longest emoticon (2–5 ASCII chars) starting at byte `i`, with its length and whether it is valid here.
@@ -191,10 +236,12 @@ fn opaque_at(text: &str, i: usize, in_word: bool) -> Option<usize> {
             ok.then_some(end + 1)
         }
         b'h' | b'H' | b'w' | b'W' if !in_word => {
-            let lower = |n: usize| rest.get(..n).map(|s| s.to_ascii_lowercase());
-            let url = lower(7).is_some_and(|s| s == b"http://")
-                || lower(8).is_some_and(|s| s == b"https://")
-                || lower(4).is_some_and(|s| s == b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric);
+            // compared in place (`to_ascii_lowercase` would allocate for every word starting
+            // with one of these letters)
+            let starts = |p: &[u8]| rest.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+            let url = starts(b"http://")
+                || starts(b"https://")
+                || starts(b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric);
             url.then(|| to_space(i))
         }
         _ => None,
@@ -260,16 +307,20 @@ impl Builder {
         });
     }
 
+    fn start_word(&mut self, i: usize) {
+        self.word_start = Some(i);
+        self.norm_start = self.buf.len();
+        self.upper = 0;
+        self.lower = 0;
+        self.digit = false;
+        self.last = '\0';
+        self.run = 0;
+        self.elongated = false;
+    }
+
     fn word_char(&mut self, i: usize, c: char) {
         if self.word_start.is_none() {
-            self.word_start = Some(i);
-            self.norm_start = self.buf.len();
-            self.upper = 0;
-            self.lower = 0;
-            self.digit = false;
-            self.last = '\0';
-            self.run = 0;
-            self.elongated = false;
+            self.start_word(i);
         }
         let f = if c.is_ascii() {
             // fast path: ASCII letters and digits
@@ -305,16 +356,63 @@ impl Builder {
         self.buf.push(f);
     }
 
-    /// The next byte of an ASCII word already started (`word_char` without its checks).
-    #[inline]
-    fn ascii_word_byte(&mut self, c: u8) {
-        if c.is_ascii_uppercase() {
-            self.upper += 1;
-        } else if c.is_ascii_lowercase() {
-            self.lower += 1;
-        } else {
-            self.digit = true;
+    /// The ASCII letters and digits from byte `i` on (the first one included): the same as
+    /// `word_char` for each of them, in one pass. Returns the end of the run.
+    ///
+    /// Why not per byte: a word costs one table look-up per byte to find its end and
+    /// count its cases, then one copy (lowercased in place only if it has capitals);
+    /// only a word with a letter run of three ("sooo") or continuing the run before it
+    /// takes the exact per-byte path (`ascii_run_byte`).
+    fn ascii_word(&mut self, text: &str, i: usize) -> usize {
+        let bytes = text.as_bytes();
+        // the classes of all bytes or-ed together, and whether three in a row are equal
+        let (mut any, mut triple) = (0u8, false);
+        // the two bytes before, lowercased (0xFF: none; never equal to an ASCII byte)
+        let (mut p2, mut p1) = (0xFFu8, 0xFFu8);
+        let mut j = i;
+        while let Some(&c) = bytes.get(j) {
+            let k = class::OF[c as usize];
+            if k & class::ALNUM == 0 {
+                break;
+            }
+            any |= k;
+            // `| 0x20` lowercases an ASCII letter and leaves a digit as it is
+            let l = c | 0x20;
+            triple |= (l == p1) & (l == p2);
+            (p2, p1) = (p1, l);
+            j += 1;
         }
+        if self.word_start.is_none() {
+            self.start_word(i);
+        }
+        // capitals are counted only when there are some (`caps` needs two); `lower` is
+        // only ever tested for zero, so any non-zero count will do
+        let upper = if any & class::UPPER != 0 { bytes[i..j].iter().filter(|b| b.is_ascii_uppercase()).count() as u32 } else { 0 };
+        self.upper += upper;
+        self.lower += (any & class::LOWER != 0) as u32;
+        self.digit |= any & class::DIGIT != 0;
+        let word = &text[i..j];
+        let w = word.as_bytes();
+        if triple || self.last == w[0].to_ascii_lowercase() as char {
+            for &c in w {
+                self.ascii_run_byte(c);
+            }
+            return j;
+        }
+        let ns = self.buf.len();
+        self.buf.push_str(word);
+        if upper > 0 {
+            self.buf[ns..].make_ascii_lowercase();
+        }
+        // no run of three inside and none carried in: the run at the end is one or two long
+        let n = w.len();
+        self.last = w[n - 1].to_ascii_lowercase() as char;
+        self.run = if n >= 2 && w[n - 2].to_ascii_lowercase() == w[n - 1].to_ascii_lowercase() { 2 } else { 1 };
+        j
+    }
+
+    /// One byte of `ascii_word` the exact way (`word_char` after its case counts).
+    fn ascii_run_byte(&mut self, c: u8) {
         let f = c.to_ascii_lowercase() as char;
         if f == self.last {
             self.run += 1;
@@ -349,22 +447,30 @@ impl Builder {
     fn end_word(&mut self, end: usize) {
         let Some(start) = self.word_start.take() else { return };
         // trailing apostrophes ("jullie'") are not part of the word
-        while self.buf.len() > self.norm_start && self.buf.ends_with('\'') {
+        while self.buf.len() > self.norm_start && self.buf.as_bytes().last() == Some(&b'\'') {
             self.buf.pop();
         }
-        if self.buf.len() == self.norm_start {
+        if self.buf.len() == self.norm_start || self.tokens.len() >= MAX_TOKENS {
             return;
         }
-        let norm = (self.norm_start, self.buf.len());
-        self.push(Kind::Word, (start, end), norm);
-        if let Some(t) = self.tokens.last_mut() {
-            if t.kind == Kind::Word && t.orig.0 as usize == start {
-                t.caps = self.upper >= 2 && self.lower == 0;
-                t.has_lower = self.lower > 0;
-                t.has_digit = self.digit;
-                t.elongated = self.elongated;
-            }
-        }
+        // the token whole at once (`push` and then setting the word's fields wrote it twice)
+        self.tokens.push(Token {
+            kind: Kind::Word,
+            orig: (start as u32, end as u32),
+            norm: (self.norm_start as u32, self.buf.len() as u32),
+            stem_en: Stem::SAME,
+            stem_nl: Stem::SAME,
+            caps: self.upper >= 2 && self.lower == 0,
+            has_digit: self.digit,
+            has_lower: self.lower > 0,
+            elongated: self.elongated,
+            stop: 0,
+            lex: Lex::default(),
+            excl: 0,
+            quest: 0,
+            sentence: self.sentence,
+            clause: self.clause,
+        });
     }
 }
 
@@ -410,20 +516,30 @@ pub fn parse(text: &str) -> Parsed<'_> {
     };
     let bytes = text_cut.as_bytes();
     let mut it = Cursor { s: text_cut, pos: 0 };
-    while let Some((i, c)) = it.next() {
+    loop {
         if b.tokens.len() >= MAX_TOKENS {
             break;
         }
-        if c == ' ' {
-            // the most common character: it only ends a word (every check below says no),
-            // unless it stands for a lost apostrophe ("don t", "can t")
+        // The two most common bytes are decided on the byte, before any UTF-8 decoding.
+        let i = it.pos;
+        let Some(&c0) = bytes.get(i) else { break };
+        if c0 == b' ' {
+            // it only ends a word (every check below says no), unless it stands for a lost
+            // apostrophe ("don t", "can t")
             if bytes.get(i + 1) == Some(&b't') && b.split_contraction(bytes.get(i + 2).copied()) {
                 b.word_char(i, '\'');
-                continue;
+            } else {
+                b.end_word(i);
             }
-            b.end_word(i);
+            it.pos = i + 1;
             continue;
         }
+        if class::OF[c0 as usize] & class::PLAIN != 0 {
+            // a letter or digit that starts or continues a word and nothing else
+            it.pos = b.ascii_word(text_cut, i);
+            continue;
+        }
+        let Some((i, c)) = it.next() else { break };
         if !matches!(c, '&' | 'h' | 'H' | 'w' | 'W') {
             // not the start of an opaque token (the common case, checked first)
         } else if let Some(len) = opaque_at(text_cut, i, b.word_start.is_some()) {
@@ -462,17 +578,13 @@ pub fn parse(text: &str) -> Parsed<'_> {
             }
         }
         if c.is_alphanumeric() {
-            b.word_char(i, c);
             if c.is_ascii() {
-                // The rest of an ASCII word in one tight loop: after a letter or digit no
-                // emoticon, URL or entity can start (the checks above all need a non-word
-                // character before them), so each byte only extends the word.
-                let mut j = i + 1;
-                while let Some(&n) = bytes.get(j).filter(|n| n.is_ascii_alphanumeric()) {
-                    b.ascii_word_byte(n);
-                    j += 1;
-                }
-                it.pos = j;
+                // The rest of an ASCII word in one go: after a letter or digit no emoticon,
+                // URL or entity can start (the checks above all need a non-word character
+                // before them), so each byte only extends the word.
+                it.pos = b.ascii_word(text_cut, i);
+            } else {
+                b.word_char(i, c);
             }
             continue;
         }
@@ -545,7 +657,9 @@ pub fn parse(text: &str) -> Parsed<'_> {
     }
     b.end_word(cut);
     let has_lower = b.tokens.iter().any(|t| t.has_lower);
-    let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower };
+    let any_caps = b.tokens.iter().any(|t| t.caps);
+    let any_elongated = b.tokens.iter().any(|t| t.elongated);
+    let mut p = Parsed { text, buf: b.buf, tokens: b.tokens, truncated, has_lower, any_caps, any_elongated, flags: 0 };
     look_up_all(&mut p);
     p
 }
@@ -553,26 +667,30 @@ pub fn parse(text: &str) -> Parsed<'_> {
 /// Look every word up once (`vocab`, cached per form) and keep its stems (relative to
 /// the form; the rare stems that cannot be expressed so go into the shared buffer).
 fn look_up_all(p: &mut Parsed<'_>) {
-    for i in 0..p.tokens.len() {
-        let t = p.tokens[i];
-        if !t.is_word() {
-            continue;
-        }
-        let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
-        let Some(word) = p.buf.get(a..b) else { continue };
-        let (lex, mut se, mut sn) = vocab::with_info(word, |info| (info.lex, info.stem_en, info.stem_nl));
-        if lex.has(vocab::flag::IRREGULAR) {
-            let (en, nl) = (vocab::stem_uncached(word, Lang::En), vocab::stem_uncached(word, Lang::Nl));
-            for (stem, out) in [(en, &mut se), (nl, &mut sn)] {
-                let start = p.buf.len();
-                p.buf.push_str(&stem);
-                *out = Stem::in_buffer(start as u32, stem.len().min(u16::MAX as usize) as u16);
+    vocab::with_lookup(|cache| {
+        for i in 0..p.tokens.len() {
+            let t = &p.tokens[i];
+            if !t.is_word() {
+                continue;
             }
+            let (a, b) = (t.norm.0 as usize, t.norm.1 as usize);
+            let Some(word) = p.buf.get(a..b) else { continue };
+            let info = cache.info(word);
+            let (lex, mut se, mut sn) = (info.lex, info.stem_en, info.stem_nl);
+            if lex.has(vocab::flag::IRREGULAR) {
+                let (en, nl) = (vocab::stem_uncached(word, Lang::En), vocab::stem_uncached(word, Lang::Nl));
+                for (stem, out) in [(en, &mut se), (nl, &mut sn)] {
+                    let start = p.buf.len();
+                    p.buf.push_str(&stem);
+                    *out = Stem::in_buffer(start as u32, stem.len().min(u16::MAX as usize) as u16);
+                }
+            }
+            let tok = &mut p.tokens[i];
+            tok.stem_en = se;
+            tok.stem_nl = sn;
+            tok.lex = lex;
+            tok.stop = lex.stop;
+            p.flags |= lex.flags;
         }
-        let tok = &mut p.tokens[i];
-        tok.stem_en = se;
-        tok.stem_nl = sn;
-        tok.lex = lex;
-        tok.stop = lex.stop;
-    }
+    });
 }

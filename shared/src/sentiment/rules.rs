@@ -49,11 +49,11 @@ const DETERMINER_NEGATORS: &[&str] = &["geen", "no", "zonder", "without"];
 /// milder than the phrase "werkt niet" (-2.0).
 pub const EXPECT_NEGATED: f32 = -1.6;
 /// Dutch negators that also follow the word they negate ("het werkt niet").
-const POSTPOSITIVE_NL: &[&str] = &["niet"];
+pub(crate) const POSTPOSITIVE_NL: &[&str] = &["niet"];
 /// Dutch pronoun negators that follow an expectation verb as its object: "de chatbot
 /// begrijpt er niks van", "het voldoet nergens aan". They negate only an expectation
 /// verb, not a sentiment word ("prima, niks aan de hand" stays positive).
-const POSTPOSITIVE_NL_OBJECT: &[&str] = &["niks", "niets", "nergens"];
+pub(crate) const POSTPOSITIVE_NL_OBJECT: &[&str] = &["niks", "niets", "nergens"];
 /// VADER's booster decay with distance (1st, 2nd, 3rd word back).
 pub const DECAY: [f32; 3] = [1.0, 0.95, 0.9];
 /// Elongated sentiment words ("goooood") gain this much: own choice, ≈ one booster.
@@ -136,9 +136,11 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
                 // A negator between the words of a valence phrase negates it: the Dutch
                 // separable verb "valt niet tegen" is "valt tegen" negated (the phrase
                 // words cover it, so the negation rule would not see it).
+                let ids = crate::phrases::word_ids().phrase(m.index);
                 let gap_negator = (m.start..=m.end).any(|k| {
+                    // not one of the phrase's own words (`stem_is`, compared as numbers)
                     modifier_at(s, k) == Some(Modifier::Negator)
-                        && !m.phrase.words.iter().any(|w| s.p.stem_is(&s.p.tokens[k], m.phrase.lang, w))
+                        && !ids.contains(&s.p.tokens[k].lex.phrase_word(m.phrase.lang))
                 });
                 if m.phrase.kind == PhraseKind::Valence && gap_negator {
                     v *= N_SCALAR;
@@ -257,7 +259,8 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
         if s.covered[i] {
             continue;
         }
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         let hit = match t.kind {
             Kind::Word => word_valence(s, &t),
             Kind::Emoji => EMOJI.get(s.p.norm(&t)).map(|v| (v as f32 / VALENCE_SCALE, "emoji")),
@@ -287,7 +290,8 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
         if s.val[i] == 0.0 || s.covered[i] {
             continue;
         }
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
             continue;
         }
@@ -306,13 +310,17 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
 }
 
 fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
-    t.caps && s.p.has_lower && !t.has_digit && !t.lex.has(super::vocab::flag::ACRONYM)
+    t.caps && s.p.has_lower && !t.has_digit && !t.lex.has(flag::ACRONYM)
 }
 
 /// ALL-CAPS sentiment words in mixed-case text are emphasised (not acronyms: DHL, KPN).
 pub fn caps_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.has_lower || !s.p.any_caps {
+        return; // no word can be emphasis caps (`is_emphasis_caps`)
+    }
     for i in 0..s.p.tokens.len() {
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if s.val[i] == 0.0 || !t.is_word() || !is_emphasis_caps(s, &t) {
             continue;
         }
@@ -328,8 +336,12 @@ pub fn caps_rule(s: &mut Scoring<'_, '_>) {
 
 /// Elongated sentiment words ("goooood", "slechtttt") are emphasised.
 pub fn elongation_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.any_elongated {
+        return;
+    }
     for i in 0..s.p.tokens.len() {
-        let t = s.p.tokens[i];
+        let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
+        let t = &p.tokens[i];
         if s.val[i] == 0.0 || !t.elongated {
             continue;
         }
@@ -346,9 +358,11 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let mut delta = 0.0;
-        let mut evs: Vec<(usize, f32, &str)> = Vec::new();
+        // at most `SCOPE` modifiers: a fixed array, no allocation per sentiment word
+        let mut evs: [(usize, f32, &str); SCOPE] = [(0, 0.0, ""); SCOPE];
+        let mut n_evs = 0;
         for (d, j) in scope_before(s, i) {
-            let tj = s.p.tokens[j];
+            let tj = &s.p.tokens[j];
             let base = match modifier_at(s, j) {
                 Some(Modifier::Booster) => B_INCR,
                 Some(Modifier::StrongBooster) => B_INCR_STRONG,
@@ -360,7 +374,8 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
                 b += C_INCR * DECAY[d];
             }
             delta += b;
-            evs.push((j, b, if base > 0.0 { "booster" } else { "damper" }));
+            evs[n_evs] = (j, b, if base > 0.0 { "booster" } else { "damper" });
+            n_evs += 1;
         }
         if delta == 0.0 {
             continue;
@@ -369,8 +384,8 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         // Dampers shrink towards zero but never flip the sign.
         let nv = v + sign(v) * delta;
         s.val[i] = if nv.signum() != v.signum() { 0.0 } else { nv.clamp(-4.0, 4.0) };
-        for (j, b, rule) in evs {
-            let tj = s.p.tokens[j];
+        for &(j, b, rule) in &evs[..n_evs] {
+            let tj = &s.p.tokens[j];
             let orig = s.p.orig(&tj);
             s.ev(rule, orig, sign(v) * b);
         }
@@ -453,15 +468,18 @@ fn postpositive_negation(s: &mut Scoring<'_, '_>) {
     if s.det.lang != Lang::Nl && !s.det.mixed {
         return;
     }
+    if !s.p.any_flag(flag::POSTPOSITIVE | flag::POSTPOSITIVE_OBJECT) {
+        return;
+    }
     let toks = &s.p.tokens;
     let n = toks.len();
     for k in 0..n {
         if !toks[k].is_word() {
             continue;
         }
-        let word = s.p.norm(&toks[k]);
-        let object = POSTPOSITIVE_NL_OBJECT.contains(&word);
-        if !object && !POSTPOSITIVE_NL.contains(&word) {
+        // membership of POSTPOSITIVE_NL_OBJECT / POSTPOSITIVE_NL, looked up once per form (`vocab`)
+        let object = toks[k].lex.has(flag::POSTPOSITIVE_OBJECT);
+        if !object && !toks[k].lex.has(flag::POSTPOSITIVE) {
             continue;
         }
         let clause = toks[k].clause;
@@ -577,6 +595,9 @@ pub fn question_rule(s: &mut Scoring<'_, '_>) {
 /// message is positive ("NOT BAD AT ALL", "THANK YOU SO MUCH" is enthusiasm, not anger;
 /// the same rule as for "!" in `compound`).
 pub fn shouting_rule(s: &mut Scoring<'_, '_>) {
+    if s.p.has_lower {
+        return; // the condition below starts with `!has_lower`: skip counting
+    }
     let words = s.p.tokens.iter().filter(|t| t.is_word() && t.caps).count();
     let letters: usize = s.p.tokens.iter().filter(|t| t.caps).map(|t| (t.norm.1 - t.norm.0) as usize).sum();
     if !s.p.has_lower && words >= 3 && letters >= 10 && s.val.iter().sum::<f32>() <= 0.0 {
@@ -588,13 +609,16 @@ pub fn shouting_rule(s: &mut Scoring<'_, '_>) {
 /// "I need it tomorrow", "ik heb het vrijdag nodig": a need and a near day in one
 /// sentence, in any order and at any distance, is a deadline (urgency).
 pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.any_flag(flag::NEED) || !s.p.any_flag(flag::DAY) {
+        return;
+    }
     let (mut sentence, mut need, mut day) = (u16::MAX, false, false);
     for t in s.p.tokens.iter().filter(|t| t.is_word()) {
         if t.sentence != sentence {
             (sentence, need, day) = (t.sentence, false, false);
         }
-        need |= t.lex.has(super::vocab::flag::NEED);
-        day |= t.lex.has(super::vocab::flag::DAY);
+        need |= t.lex.has(flag::NEED);
+        day |= t.lex.has(flag::DAY);
         if need && day {
             s.urgency += DEADLINE_URGENCY;
             let orig = s.p.orig(t);
@@ -607,16 +631,19 @@ pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
 /// "like" comparing, not liking: after a form of be/feel/look/sound/seem ("it's like
 /// a dream", "feels like home") or before an article or pronoun without a subject
 /// before it ("like a charm"). "kind of" / "sort of" are dampers, not kindness.
+/// The words `word_sense_rule` reads.
+pub(crate) const SENSE_WORDS: &[&str] = &["like", "kind", "sort", "well"];
 pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.any_flag(flag::SENSE) {
+        return;
+    }
     let toks = &s.p.tokens;
     for i in 0..toks.len() {
-        if !toks[i].is_word() || s.covered[i] {
+        // SENSE_WORDS membership, looked up once per form (`vocab`)
+        if !toks[i].is_word() || !toks[i].lex.has(flag::SENSE) || s.covered[i] {
             continue;
         }
         let w = s.p.norm(&toks[i]);
-        if !matches!(w, "like" | "kind" | "sort" | "well") {
-            continue; // the only words this rule reads (checked first: it runs on every word)
-        }
         let next = next_word(s, i).map(|j| s.p.norm(&toks[j]));
         let prev = prev_word(s, i).map(|j| s.p.norm(&toks[j]));
         match w {
@@ -704,12 +731,15 @@ pub const TOO_VALENCE: f32 = -1.0;
 /// Dutch infinitives that do not end in "-en" and are not function words.
 const TE_INFINITIVES: &[&str] = &["staan", "slaan", "bestaan", "ontstaan", "verstaan", "koop"];
 pub fn too_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.any_flag(flag::TOO | flag::TE) {
+        return;
+    }
     let dutch = s.det.lang == Lang::Nl || s.det.mixed;
     for i in 0..s.p.tokens.len() {
         let t = &s.p.tokens[i];
-        let len = t.norm.1 - t.norm.0;
-        let too = len == 3 && s.p.norm(t) == "too";
-        let te = dutch && len == 2 && s.p.norm(t) == "te";
+        // the form is "too" / "te", looked up once per form (`vocab`)
+        let too = t.lex.has(flag::TOO);
+        let te = dutch && t.lex.has(flag::TE);
         if !t.is_word() || !(too || te) || s.covered[i] {
             continue;
         }
@@ -742,6 +772,9 @@ pub const HYPOTHETICAL: f32 = 0.25;
 pub(crate) const IF_ALWAYS: &[&str] = &["if", "indien", "mocht", "mochten", "unless", "tenzij"];
 pub(crate) const IF_IN_QUESTION: &[&str] = &["als", "wanneer", "when", "whether"];
 pub fn hypothetical_rule(s: &mut Scoring<'_, '_>) {
+    if !s.p.any_flag(flag::IF_ALWAYS | flag::IF_IN_QUESTION) {
+        return;
+    }
     let toks = &s.p.tokens;
     let n = toks.len();
     let mut i = 0;

@@ -34,30 +34,40 @@ const WAYS: usize = 8;
 /// Bit flags of `Info::flags`.
 pub mod flag {
     /// Known to the English lexicon (form or stem), for language detection.
-    pub const IN_EN: u16 = 1;
+    pub const IN_EN: u32 = 1;
     /// Known to the Dutch lexicon (stem).
-    pub const IN_NL: u16 = 2;
+    pub const IN_NL: u32 = 2;
     /// Dutch / English spelling cue ("ij", "sch" / "th", "tion").
-    pub const SPELL_NL: u16 = 4;
-    pub const SPELL_EN: u16 = 8;
+    pub const SPELL_NL: u32 = 4;
+    pub const SPELL_EN: u32 = 8;
     /// An upper-case name that is not shouting (DHL, KPN), only for forms ≤ 4 bytes.
-    pub const ACRONYM: u16 = 16;
+    pub const ACRONYM: u32 = 16;
     /// Some English / Dutch phrase starts with this form's English / Dutch stem.
-    pub const PHRASE_EN: u16 = 32;
-    pub const PHRASE_NL: u16 = 64;
+    pub const PHRASE_EN: u32 = 32;
+    pub const PHRASE_NL: u32 = 64;
     /// The English and Dutch stems are equal.
-    pub const SAME_STEM: u16 = 128;
+    pub const SAME_STEM: u32 = 128;
     /// A stem is not the form's prefix plus a short ending: `Info`'s stems are not
     /// usable, stem with `stem_uncached` (never seen with Snowball; a safety net).
-    pub const IRREGULAR: u16 = 512;
+    pub const IRREGULAR: u32 = 512;
     /// "need", "nodig" / a near day ("tomorrow", "vrijdag"): `rules::deadline_rule`.
-    pub const NEED: u16 = 1024;
-    pub const DAY: u16 = 2048;
+    pub const NEED: u32 = 1024;
+    pub const DAY: u32 = 2048;
     /// Letters only (stemmable).
-    pub const ALPHA: u16 = 256;
+    pub const ALPHA: u32 = 256;
     /// "if", "indien" / "als", "when": `rules::hypothetical_rule`.
-    pub const IF_ALWAYS: u16 = 4096;
-    pub const IF_IN_QUESTION: u16 = 8192;
+    pub const IF_ALWAYS: u32 = 4096;
+    pub const IF_IN_QUESTION: u32 = 8192;
+    /// "too" / Dutch "te": `rules::too_rule`.
+    pub const TOO: u32 = 1 << 14;
+    pub const TE: u32 = 1 << 15;
+    /// "like", "kind", "sort", "well": `rules::word_sense_rule`.
+    pub const SENSE: u32 = 1 << 16;
+    /// Dutch "niet" / "niks", "niets", "nergens" after the word they negate: `rules::postpositive_negation`.
+    pub const POSTPOSITIVE: u32 = 1 << 17;
+    pub const POSTPOSITIVE_OBJECT: u32 = 1 << 18;
+    /// Has an ASCII lower-case letter (language detection reads only such words).
+    pub const ASCII_LOWER: u32 = 1 << 19;
 }
 
 /// A stem stored relative to its word: the first `keep` bytes of the word, then
@@ -144,11 +154,14 @@ pub struct Lex {
     /// A Dutch closed compound ("kutservice", "superslecht", "klantenserviceramp"):
     /// valence × `VALENCE_SCALE` and whether it is a curse.
     pub compound: Option<(i16, bool)>,
-    pub flags: u16,
+    pub flags: u32,
     /// `lexicon::PHRASES[a..z]` start with this form's English / Dutch stem
     /// (`lexicon::phrase_range`; empty when the `PHRASE_EN` / `PHRASE_NL` flag is clear).
     pub phrases_en: (u16, u16),
     pub phrases_nl: (u16, u16),
+    /// The number of the English / Dutch stem as a phrase word (`phrases::WordIds`; 0: none).
+    pub word_en: u16,
+    pub word_nl: u16,
 }
 
 /// A `Lex` and the form's stems.
@@ -160,8 +173,16 @@ pub struct Info {
 }
 
 impl Lex {
-    pub fn has(&self, f: u16) -> bool {
+    pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
+    }
+    /// The phrase-word number of the stem in `lang` (`phrases::WordIds`).
+    pub fn phrase_word(&self, lang: Lang) -> u16 {
+        match lang {
+            Lang::En => self.word_en,
+            Lang::Nl => self.word_nl,
+            Lang::Unknown => 0,
+        }
     }
     /// Valence in `lang` (VADER scale), if the form is in that language's lexicon.
     pub fn valence(&self, lang: Lang) -> Option<f32> {
@@ -183,8 +204,20 @@ struct Stemmers {
 #[repr(align(64))]
 struct Slot {
     len: u8,
-    key: [u8; MAX_CACHED],
+    /// The form's bytes, zero-padded (`Key`): compared as three words, no `memcmp` call.
+    key: Key,
     info: Info,
+}
+
+/// A form of up to `MAX_CACHED` bytes as little-endian words, zero-padded.
+type Key = [u64; MAX_CACHED / 8];
+
+fn key_of(b: &[u8]) -> Key {
+    let mut k = [0u64; MAX_CACHED / 8];
+    for (i, &c) in b.iter().enumerate().take(MAX_CACHED) {
+        k[i / 8] |= (c as u64) << (8 * (i % 8));
+    }
+    k
 }
 
 /// `WAYS` slots per set. `tags[i]` is a few hash bits of slot `i`'s key (0 = empty), so a
@@ -201,21 +234,13 @@ thread_local! {
     static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
 }
 
-/// FxHash-style multiplicative hash over the bytes (no dependencies, no randomness).
-fn hash(b: &[u8]) -> u64 {
+/// FxHash-style multiplicative hash over the key words of a `len`-byte form (no
+/// dependencies, no randomness).
+fn hash(k: &Key, len: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = b.len() as u64;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let mut h: u64 = len as u64;
+    for &w in k.iter().take(len.div_ceil(8)) {
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
     // murmur3's finalizer mixes every input bit into the high bits the set is taken from
     h ^= h >> 33;
@@ -230,22 +255,53 @@ fn new_stemmers() -> Stemmers {
 
 /// Look a folded word form up (cached). `f` reads the info without copying it.
 pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
+    with_lookup(|l| f(l.info(word)))
+}
+
+/// Many look-ups under one borrow of this thread's cache (a message's words: one
+/// thread-local access and one `RefCell` borrow per message instead of per word).
+pub fn with_lookup<R>(f: impl FnOnce(&mut Lookup<'_>) -> R) -> R {
     CACHE.with(|c| {
         let Ok(mut guard) = c.try_borrow_mut() else {
             // re-entrant use (never happens today): compute without the cache
-            return f(&compute(word, &new_stemmers()).0);
+            return f(&mut Lookup(Inner::Uncached(new_stemmers()), EMPTY_INFO));
         };
         let cache = guard.get_or_insert_with(|| Cache { slots: Vec::new(), tags: Vec::new(), next: Vec::new(), stemmers: new_stemmers() });
-        let b = word.as_bytes();
-        if b.len() > MAX_CACHED || b.is_empty() {
-            return f(&compute(word, &cache.stemmers).0);
-        }
         if cache.slots.is_empty() {
-            cache.slots = (0..CACHE_SETS * WAYS).map(|_| Slot { len: 0, key: [0; MAX_CACHED], info: EMPTY_INFO }).collect();
+            cache.slots = (0..CACHE_SETS * WAYS).map(|_| Slot { len: 0, key: [0; MAX_CACHED / 8], info: EMPTY_INFO }).collect();
             cache.tags = vec![0; CACHE_SETS * WAYS];
             cache.next = vec![0; CACHE_SETS];
         }
-        let h = hash(b);
+        f(&mut Lookup(Inner::Cached(cache), EMPTY_INFO))
+    })
+}
+
+/// The cache (or, re-entrant, none), and room for an info that is not cached.
+pub struct Lookup<'c>(Inner<'c>, Info);
+
+enum Inner<'c> {
+    Cached(&'c mut Cache),
+    Uncached(Stemmers),
+}
+
+impl Lookup<'_> {
+    /// What the tables say about `word` (see `with_info`).
+    pub fn info(&mut self, word: &str) -> &Info {
+        let Lookup(inner, spare) = self;
+        let cache = match inner {
+            Inner::Cached(c) => c,
+            Inner::Uncached(st) => {
+                *spare = compute(word, st).0;
+                return spare;
+            }
+        };
+        let b = word.as_bytes();
+        if b.len() > MAX_CACHED || b.is_empty() {
+            *spare = compute(word, &cache.stemmers).0;
+            return spare;
+        }
+        let key = key_of(b);
+        let h = hash(&key, b.len());
         // the set from the high bits, the tag from the low ones (never 0: 0 marks an empty slot)
         let set = (h >> 40) as usize & (CACHE_SETS - 1);
         let tag = (h as u32) | 1;
@@ -253,7 +309,7 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
         let hit = (base..base + WAYS).find(|&i| {
             cache.tags[i] == tag && {
                 let s = &cache.slots[i];
-                s.len as usize == b.len() && &s.key[..b.len()] == b
+                s.len as usize == b.len() && s.key == key
             }
         });
         let i = match hit {
@@ -261,7 +317,8 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
             None => {
                 let (info, cacheable) = compute(word, &cache.stemmers);
                 if !cacheable {
-                    return f(&info);
+                    *spare = info;
+                    return spare;
                 }
                 let way = cache.next[set] as usize % WAYS;
                 cache.next[set] = ((way + 1) % WAYS) as u8;
@@ -269,13 +326,13 @@ pub fn with_info<R>(word: &str, f: impl FnOnce(&Info) -> R) -> R {
                 cache.tags[i] = tag;
                 let s = &mut cache.slots[i];
                 s.len = b.len() as u8;
-                s.key[..b.len()].copy_from_slice(b);
+                s.key = key;
                 s.info = info;
                 i
             }
         };
-        f(&cache.slots[i].info)
-    })
+        &cache.slots[i].info
+    }
 }
 
 /// Empty the cache of this thread (tests and cold-start measurements).
@@ -301,12 +358,14 @@ const EMPTY_INFO: Info = Info {
         flags: 0,
         phrases_en: (0, 0),
         phrases_nl: (0, 0),
+        word_en: 0,
+        word_nl: 0,
     },
     stem_en: Stem::SAME,
     stem_nl: Stem::SAME,
 };
 
-fn spelling(word: &str) -> u16 {
+fn spelling(word: &str) -> u32 {
     let mut f = 0;
     if ["ij", "sch", "oe", "ui", "aa", "uu", "cht", "eu"].iter().any(|c| word.contains(c)) {
         f |= flag::SPELL_NL;
@@ -370,6 +429,21 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     if super::rules::IF_IN_QUESTION.contains(&word) {
         info.flags |= flag::IF_IN_QUESTION;
     }
+    // the words single rules look for, so that they test a bit per word, not strings
+    for (words, f) in [
+        (&["too"][..], flag::TOO),
+        (&["te"][..], flag::TE),
+        (super::rules::SENSE_WORDS, flag::SENSE),
+        (super::rules::POSTPOSITIVE_NL, flag::POSTPOSITIVE),
+        (super::rules::POSTPOSITIVE_NL_OBJECT, flag::POSTPOSITIVE_OBJECT),
+    ] {
+        if words.contains(&word) {
+            info.flags |= f;
+        }
+    }
+    if word.bytes().any(|b| b.is_ascii_lowercase()) {
+        info.flags |= flag::ASCII_LOWER;
+    }
     let narrow = |(a, z): (usize, usize)| (a.min(u16::MAX as usize) as u16, z.min(u16::MAX as usize) as u16);
     info.phrases_en = narrow(lexicon::phrase_range(&se));
     info.phrases_nl = narrow(lexicon::phrase_range(&sn));
@@ -379,6 +453,9 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
     if info.phrases_nl.0 < info.phrases_nl.1 {
         info.flags |= flag::PHRASE_NL;
     }
+    let ids = crate::phrases::word_ids();
+    info.word_en = ids.of(Lang::En, &se);
+    info.word_nl = ids.of(Lang::Nl, &sn);
     info.compound = compound_valence(&sn);
     out.lex = info;
     (out, cacheable)
