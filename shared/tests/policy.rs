@@ -274,6 +274,40 @@ fn rule_repeated_question() {
 }
 
 #[test]
+fn rule_problem_persists() {
+    check(vec![
+        (
+            "said three times in calm words (c31)",
+            vec![
+                say("how do i change my address").en(),
+                say("its still showing the old one").en(),
+                say("ok i changed it but the order still goes to the old address").en(),
+                say("why is it still going to the old address?? i need it to go to the new one").en(),
+            ],
+            &["c", "c", "offer_human/problem_recurring", "escalate_agent/problem_persists"],
+        ),
+        (
+            "dutch, with other words between",
+            vec![say("mijn pakket is nog steeds niet binnen"), say("hoe kan dat"), say("de pagina toont weer een fout"), say("alweer niks")],
+            &["c", "c", "offer_human/problem_recurring", "escalate_agent/problem_persists"],
+        ),
+        (
+            "one status question is not a problem",
+            vec![say("is the blue one still in stock?").en(), say("great, thanks").en().v(0.6)],
+            &["c", "c"],
+        ),
+        ("elongated and capitals count", vec![say("STILL nothing"), say("stiiill broken")], &["c", "offer_human/problem_recurring"]),
+        (
+            "a new episode starts the count afresh",
+            vec![say("still nothing").then_new_episode(), say("still waiting"), say("ok")],
+            &["c", "c", "c"],
+        ),
+    ]);
+    let off = PolicyConfig { persistence_offer_after: 0, persistence_escalate_after: 0, ..PolicyConfig::default() };
+    check_with(&off, vec![("switched off", vec![say("still"), say("still"), say("still")], &["c", "c", "c"])]);
+}
+
+#[test]
 fn rule_failed_bot_answers() {
     check(vec![
         ("one unsure answer", vec![say("vraag een").unsure(), say("vraag twee")], &["c", "c"]),

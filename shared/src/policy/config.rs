@@ -69,6 +69,13 @@ pub struct PolicyConfig {
     /// Repeats in an episode after which the conversation is escalated. 0 turns it off.
     pub repeat_escalate_after: u32,
 
+    /// Customer turns in an episode that say the problem is still there or back again (a
+    /// repeat marker of `shared/data/modifiers.tsv`: "still", "again", "nog steeds",
+    /// "alweer") after which a human is offered. 0 turns the rule off.
+    pub persistence_offer_after: u32,
+    /// The same count after which the conversation is escalated to an agent. 0 turns it off.
+    pub persistence_escalate_after: u32,
+
     /// After an offer of a person, another offer-level concern within this many customer
     /// turns escalates to an agent (the concern persists although a person was offered).
     /// 0 turns this off; offers then simply repeat.
@@ -124,6 +131,11 @@ impl Default for PolicyConfig {
             repeat_min_words: 2,
             repeat_offer_after: 1,
             repeat_escalate_after: 2,
+            // "Still" once is a status question ("is it still in stock?"); a customer who says
+            // twice that the problem is still there is stuck, three times is being failed:
+            // the bot's answers are not fixing it, however calm the words (c31).
+            persistence_offer_after: 2,
+            persistence_escalate_after: 3,
             // An offer the customer let pass, followed within two turns by the same or another
             // concern, is the "sustained" case of the hysteresis: offer once, then escalate.
             persist_window_turns: 2,
@@ -198,6 +210,8 @@ impl PolicyConfig {
         int_range("repeat_window", self.repeat_window, 1, MAX_REPEAT_WINDOW)?;
         int_range("repeat_min_words", self.repeat_min_words, 1, 50)?;
         int_range("max_failed_answers", self.max_failed_answers, 0, 100)?;
+        int_range("persistence_offer_after", self.persistence_offer_after, 0, 100)?;
+        int_range("persistence_escalate_after", self.persistence_escalate_after, 0, 100)?;
         int_range("failed_answers_escalate", self.failed_answers_escalate, 0, 100)?;
         int_range("repeat_offer_after", self.repeat_offer_after, 0, 100)?;
         int_range("repeat_escalate_after", self.repeat_escalate_after, 0, 100)?;

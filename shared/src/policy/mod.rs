@@ -40,7 +40,7 @@ pub use repeat::{fingerprint, jaccard, MAX_FINGERPRINT_WORDS};
 /// Bumped whenever the same conversation can get a different decision.
 /// 3: concern accumulating below the thresholds, non-consecutive failed answers, looser
 /// repeat similarity, a complaint inferred from tone alone never goes to a specialist.
-pub const POLICY_VERSION: &str = "tandem-policy/3";
+pub const POLICY_VERSION: &str = "tandem-policy/4";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -162,6 +162,8 @@ pub struct ConversationState {
     pub recent: Vec<Fingerprint>,
     /// Messages in this episode that repeated an earlier one.
     pub repeats: u32,
+    /// Messages in this episode that said the problem is still there or back again.
+    pub persistence: u32,
 }
 
 /// One rule's verdict on the current turn.
@@ -179,10 +181,12 @@ pub(crate) struct Finding {
 }
 
 /// What this turn's update of the state observed, for the rules.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct TurnSignals {
     /// Similarity and turn of the earlier message this one repeats.
     pub repeat_of: Option<(f32, u32)>,
+    /// The first repeat marker of this message ("still", "alweer"), when it has one.
+    pub persistence_marker: Option<String>,
 }
 
 /// The analysis scores, made safe: finite and in range.
@@ -286,9 +290,12 @@ impl ConversationState {
         // Urgency has no escalate level of its own; only its offer streak is used.
         step(&mut self.urgency, s.urgency, cfg.urgency_offer, f32::INFINITY, margin);
 
+        let mut signals = TurnSignals { persistence_marker: repeat::persistence_marker(text), ..TurnSignals::default() };
+        if signals.persistence_marker.is_some() {
+            self.persistence = self.persistence.saturating_add(1);
+        }
         let words = repeat::fingerprint(text, analysis.lang);
         let min_words = cfg.repeat_min_words.max(1) as usize;
-        let mut signals = TurnSignals::default();
         if words.len() >= min_words {
             let best = self
                 .recent

@@ -6,6 +6,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::lang::Lang;
+use crate::lexicon::Modifier;
 
 /// At most this many words of one message are fingerprinted (keeps the state bounded).
 pub const MAX_FINGERPRINT_WORDS: usize = 32;
@@ -26,6 +27,35 @@ const STOP_WORDS: &[&str] = &[
     "please", "so", "still", "that", "the", "this", "to", "u", "want", "was", "we", "will", "with",
     "would", "you", "your", "is", "in", "not", "no", "yes", "ja", "nee", "ok", "oke", "okay",
 ];
+
+/// The first word of `text` (lower-cased) that is a repeat marker of the modifier table:
+/// "still", "again", "steeds", "alweer".
+/// `words` keeps two letters of an elongation ("stiiill" → "stiill"), so a form that is not
+/// in the table is also tried with each doubled letter single ("still", "stil", "stiil").
+pub fn persistence_marker(text: &str) -> Option<String> {
+    let is_marker = |w: &str| crate::lexicon::MODIFIERS.get(w) == Some(Modifier::Repeat);
+    words(text).find_map(|w| {
+        if is_marker(&w) {
+            return Some(w);
+        }
+        undoubled(&w).into_iter().find(|v| is_marker(v))
+    })
+}
+
+/// The forms of `w` with any of its doubled letters (at most four) written once.
+fn undoubled(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
+    let doubles: Vec<usize> = (1..chars.len()).filter(|&i| chars[i] == chars[i - 1]).collect();
+    if doubles.is_empty() || doubles.len() > 4 || chars.len() > 24 {
+        return Vec::new();
+    }
+    (1u32..1 << doubles.len())
+        .map(|mask| {
+            let drop = |i: usize| doubles.iter().enumerate().any(|(b, &d)| d == i && mask & (1 << b) != 0);
+            chars.iter().enumerate().filter(|&(i, _)| !drop(i)).map(|(_, c)| c).collect()
+        })
+        .collect()
+}
 
 /// The fingerprint of one message: sorted, unique word hashes.
 pub fn fingerprint(text: &str, lang: Lang) -> Vec<u32> {

@@ -27,6 +27,7 @@ pub(crate) fn evaluate(
     valence_falling(&c, &mut out);
     uncertainty_sustained(&c, &mut out);
     repeated_question(&c, &mut out);
+    problem_persists(&c, &mut out);
     failed_answers(&c, &mut out);
     // Offers.
     frustration_offer(&c, &mut out);
@@ -187,6 +188,21 @@ fn repeated_question(c: &Ctx, out: &mut Vec<Finding>) {
         out.push(finding(Action::Escalate(Tier::Agent), "repeated_question_again", reason));
     } else if offer_after > 0 && n >= offer_after {
         out.push(finding(Action::OfferHuman, "repeated_question", reason));
+    }
+}
+
+/// The customer keeps saying the problem is still there ("still going to the old address",
+/// "nog steeds niet binnen"): the conversation is not solving it, even in calm words that
+/// no tone rule and no repeat fingerprint catches.
+fn problem_persists(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some(marker) = c.sig.persistence_marker.as_deref() else { return };
+    let n = c.st.persistence;
+    let reason = format!("The customer says the problem persists or recurs (\"{marker}\"; {n} such messages in this episode)");
+    let (offer_after, escalate_after) = (c.cfg.persistence_offer_after, c.cfg.persistence_escalate_after);
+    if escalate_after > 0 && n >= escalate_after {
+        out.push(finding(Action::Escalate(Tier::Agent), "problem_persists", reason));
+    } else if offer_after > 0 && n >= offer_after {
+        out.push(finding(Action::OfferHuman, "problem_recurring", reason));
     }
 }
 
