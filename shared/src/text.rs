@@ -343,6 +343,13 @@ impl Builder {
             let Some(f) = fold_char(c) else { return };
             f
         };
+        self.push_folded(f);
+    }
+
+    /// Appends one folded character, dropping the third and later of a run of one letter
+    /// ("sooo" → "soo"; Dutch has real double letters) and noting the elongation.
+    #[inline(always)]
+    fn push_folded(&mut self, f: char) {
         if f == self.last {
             self.run += 1;
         } else {
@@ -413,18 +420,7 @@ impl Builder {
 
     /// One byte of `ascii_word` the exact way (`word_char` after its case counts).
     fn ascii_run_byte(&mut self, c: u8) {
-        let f = c.to_ascii_lowercase() as char;
-        if f == self.last {
-            self.run += 1;
-        } else {
-            self.last = f;
-            self.run = 1;
-        }
-        if self.run >= 3 && f.is_ascii_alphabetic() {
-            self.elongated = true;
-            return;
-        }
-        self.buf.push(f);
+        self.push_folded(c.to_ascii_lowercase() as char);
     }
 
     /// Whether the word being built and a following lone "t" (then `after`) are a

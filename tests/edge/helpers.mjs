@@ -1,4 +1,5 @@
 // Small client for the edge API, shared by the edge specs (not a test file itself).
+import { spawn } from 'node:child_process';
 import { DEMO_AGENT_TOKEN } from '../support/worker.mjs';
 
 export const ORIGIN = 'http://127.0.0.1:8080';
@@ -57,3 +58,17 @@ export function isError(r, status, code) {
   }
   return true;
 }
+
+/** Runs `wrangler args` in `cwd` (e.g. `d1 execute` to seed a store); rejects with its output. */
+export function wrangler(args, cwd) {
+  return new Promise((resolve, reject) => {
+    const c = spawn('wrangler', args, { cwd, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.stderr.on('data', (d) => (out += d));
+    c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out.slice(-3000)))));
+  });
+}
+
+/** A value as an SQL literal, for seeding fixtures (NULL, number, or a quoted string). */
+export const q = (v) => (v == null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);

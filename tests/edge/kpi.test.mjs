@@ -2,31 +2,19 @@
 // timestamps, seeded into D1 before the worker starts, whose KPIs were computed by hand (the same
 // set as edge/src/kpi.rs's unit tests), and a live flow through the API.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { EDGE_DIR, startWorker } from '../support/worker.mjs';
-import { api, handoff, inbox, isError, say, start } from './helpers.mjs';
+import { api, handoff, inbox, isError, q, say, start, wrangler } from './helpers.mjs';
 
 const MIN = 60_000;
 const H = 60 * MIN;
 const DAY = 24 * H;
 const MON = Date.UTC(2025, 5, 2); // Monday 2 June 2025
 
-function wrangler(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const c = spawn('wrangler', args, { cwd, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (out += d));
-    c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out.slice(-3000)))));
-  });
-}
-
-const q = (v) => (v == null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
 /** SQL for one conversation of the hand-computed set. */
 function conv(site, id, created, { customer = [], agent = [], handoffs = [], resolved = [], csat, nps, status = 'bot' }) {
   const sql = [`INSERT INTO conversations (id, site, token_hash, lang, status, rev, created_at, updated_at) VALUES (${q(id)}, ${q(site)}, 'x', 'nl', ${q(status)}, 'r', ${created}, ${created});`];

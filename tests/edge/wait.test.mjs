@@ -4,29 +4,17 @@
 // whole minutes (shared/src/wait.rs). A hand-computed set is seeded into D1 with timestamps
 // relative to now; a second part builds the history live through the inbox API.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { EDGE_DIR, startWorker } from '../support/worker.mjs';
-import { api, handoff, inbox, say, start } from './helpers.mjs';
+import { api, handoff, inbox, q, say, start, wrangler } from './helpers.mjs';
 
 const MIN = 60_000;
 const H = 60 * MIN;
 
-function wrangler(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const c = spawn('wrangler', args, { cwd, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (out += d));
-    c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out.slice(-3000)))));
-  });
-}
-
-const q = (v) => (v == null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
 /** SQL for one escalated conversation: its inbox item at `escalated`, agent replies [[at, name]]. */
 function escalated(site, id, escalated, { status, agent = null, tier = 'agent', replies = [] }) {
   const sql = [
