@@ -17,11 +17,11 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Date, Delay, Request, Re
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http::{
-    bearer, check_client_id, check_text, client_key, json, no_content, random_hex, read_json, sha256_hex,
-    MAX_BODY_BYTES,
+    bearer, check_client_id, check_text, client_key, json, no_content, random_hex, read_json, secret_eq,
+    sha256_hex, MAX_BODY_BYTES,
 };
 use crate::store::{self, n, name, of, on, os, s, ConvRow, Guard, MessageRow};
-use crate::{delivery, escalation, ratelimit, Ctx};
+use crate::{conv_cache, delivery, escalation, ratelimit, Ctx};
 
 /// How often a long-poll re-reads D1, and its longest wait.
 const POLL_INTERVAL_MS: u64 = 250;
@@ -124,7 +124,8 @@ fn continue_decision(turn: u32, rule: &str) -> Decision {
 }
 
 enum Outcome {
-    Stored(PostMessageResponse, bool),
+    /// The answer, whether it escalated, and the conversation row as written (for conv_cache).
+    Stored(PostMessageResponse, bool, Box<ConvRow>),
     Duplicate(MessageRow, ConvStatus),
     Conflict,
 }
@@ -148,30 +149,49 @@ pub async fn post_message(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         }
     }
     let bot_id = body.bot_reply.as_ref().map(|b| b.client_id.as_str());
-    // Round trip 1: the conversation, its owner check and the duplicate checks.
-    let ctx = store::auth_conv_dup(&db, &id, bearer(&req), &body.client_id, bot_id).await?;
-    let (mut conv, mut bot_seen) = (ctx.conv, ctx.bot_seen);
-    // A retry of a stored message is answered from storage and does not count as traffic.
-    if ctx.seen {
-        if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
-            return duplicate_response(conv.status, &row);
+    // The row this isolate wrote last for this conversation, when the token owns it: no read
+    // (see conv_cache). The write batch below is guarded, so a stale row is only a retry.
+    let token = bearer(&req).ok_or(EdgeError::Unauthorized)?;
+    let cached = conv_cache::get(&id).filter(|c| secret_eq(&sha256_hex(&token), &c.token_hash));
+    let (mut conv, mut bot_seen) = match cached {
+        Some(c) => (c, false),
+        None => {
+            // Round trip 1: the conversation, its owner check and the duplicate checks.
+            let ctx = store::auth_conv_dup(&db, &id, Some(token), &body.client_id, bot_id).await?;
+            // A retry of a stored message is answered from storage and does not count as traffic.
+            if ctx.seen {
+                if let Some(row) = store::message_by_client_id(&db, &id, &body.client_id).await? {
+                    return duplicate_response(ctx.conv.status, &row);
+                }
+            }
+            (ctx.conv, ctx.bot_seen)
         }
-    }
+    };
     let policy = app.cfg.site(&conv.site).map(|s| s.policy.clone()).unwrap_or_default();
     // The edge scores the text itself: whatever the client computed is never trusted.
     let analysis = analyze(&body.text);
     // Round trip 2: the rate counters ride in the first attempt's write batch; a retry after a
     // lost race is the same request and is not counted again.
-    let mut gate = Some(ratelimit::Gate::new(
-        app.now,
-        vec![
-            (format!("conv:{id}"), app.cfg.rate_conversation_per_min),
-            (format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min),
-        ],
-    ));
+    // Counted only when the message is new, so a retry answered from storage is not traffic
+    // on the cached path either.
+    let mut gate = Some(
+        ratelimit::Gate::new(
+            app.now,
+            vec![
+                (format!("conv:{id}"), app.cfg.rate_conversation_per_min),
+                (format!("ip:{}", client_key(&req)), app.cfg.rate_client_per_min),
+            ],
+        )
+        .unless_stored(&id, &body.client_id),
+    );
     for _ in 0..MAX_WRITE_ATTEMPTS {
-        match try_post(&rc, &db, &conv, bot_seen, &body, &analysis, &policy, gate.take().as_ref()).await? {
-            Outcome::Stored(resp, escalated) => {
+        let outcome = try_post(&rc, &db, &conv, bot_seen, &body, &analysis, &policy, gate.take().as_ref()).await;
+        if !matches!(outcome, Ok(Outcome::Stored(..))) {
+            conv_cache::forget(&id);
+        }
+        match outcome? {
+            Outcome::Stored(resp, escalated, row) => {
+                conv_cache::put(*row);
                 if escalated {
                     delivery::spawn_pump(&app, &rc.env);
                 }
@@ -317,14 +337,16 @@ async fn try_post(
     }
 
     let (within, within_args) = gate.map(|g| g.condition()).unwrap_or_default();
+    let state_json = serde_json::to_string(&state)?;
+    let intents_json = serde_json::to_string(&intents)?;
     let mut update_args = vec![
-        s(&serde_json::to_string(&state)?),
+        s(&state_json),
         s(&name(&status)),
         os(tier.map(|t| name(&t)).as_deref()),
         n(seq as i64),
         of(Some(urgency)),
         s(lang.code()),
-        s(&serde_json::to_string(&intents)?),
+        s(&intents_json),
         s(&reasons),
         os(event_id.as_deref()),
         on(escalated_at),
@@ -374,9 +396,25 @@ async fn try_post(
         Some(r) => wait_from(r)?,
         None => None,
     };
+    // Exactly what the UPDATE above wrote.
+    let row = ConvRow {
+        lang,
+        status,
+        tier,
+        state: state_json,
+        next_seq: seq,
+        urgency,
+        intents: intents_json,
+        reasons,
+        event_id,
+        rev: g.new_rev.clone(),
+        escalated_at,
+        ..conv.clone()
+    };
     Ok(Outcome::Stored(
         PostMessageResponse { message: customer, decision, status, duplicate: false, expected_wait_s },
         escalation.is_some(),
+        Box::new(row),
     ))
 }
 
@@ -675,6 +713,7 @@ pub async fn delete(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let id = param(&rc, "id")?;
     let db = store::db(&rc.env)?;
     store::auth_conv(&db, &id, bearer(&req)).await?;
+    conv_cache::forget(&id);
     crate::retention::erase_conversation(&db, &id).await?;
     no_content()
 }

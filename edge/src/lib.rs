@@ -9,6 +9,7 @@ use tandem_shared::{policy::POLICY_VERSION, wire::HealthResponse};
 use worker::{event, Context, Date, Env, Method, Request, Response, RouteContext, Router, ScheduleContext, ScheduledEvent};
 
 mod config;
+mod conv_cache;
 mod conversations;
 mod cors;
 mod delivery;

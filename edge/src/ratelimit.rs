@@ -22,11 +22,20 @@ struct Count {
 pub struct Gate {
     now: i64,
     limits: Vec<(String, u32)>,
+    /// (conversation id, client id): count only when that message is not stored yet.
+    unless: Option<(String, String)>,
 }
 
 impl Gate {
     pub fn new(now: i64, limits: Vec<(String, u32)>) -> Gate {
-        Gate { now, limits }
+        Gate { now, limits, unless: None }
+    }
+
+    /// Counts nothing when the message `client_id` of `conversation` is already stored: a
+    /// retry of it is answered from storage and is not traffic.
+    pub fn unless_stored(mut self, conversation: &str, client_id: &str) -> Gate {
+        self.unless = Some((conversation.to_string(), client_id.to_string()));
+        self
     }
 
     fn window(&self) -> i64 {
@@ -42,13 +51,21 @@ impl Gate {
     pub fn statements(&self, db: &D1Database) -> EdgeResult<Vec<D1PreparedStatement>> {
         self.limits
             .iter()
-            .map(|(key, _)| {
-                store::stmt(
+            .map(|(key, _)| match &self.unless {
+                None => store::stmt(
                     db,
                     "INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1) \
                      ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count",
                     &[s(key), n(self.window())],
-                )
+                ),
+                // No row selected, nothing counted, nothing returned (`verdict` reads 0).
+                Some((conv, client_id)) => store::stmt(
+                    db,
+                    "INSERT INTO rate_counters (key, window, count) SELECT ?, ?, 1 \
+                     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ? AND client_id = ?) \
+                     ON CONFLICT (key, window) DO UPDATE SET count = count + 1 RETURNING count",
+                    &[s(key), n(self.window()), s(conv), s(client_id)],
+                ),
             })
             .collect()
     }
