@@ -9,6 +9,9 @@ use crate::error::EdgeError;
 
 /// `[[d1_databases]] binding` in wrangler.toml.
 pub const DB: &str = "DB";
+/// `[assets] binding` in wrangler.toml: the inbox page (`/inbox/…`) and the knowledge bases
+/// (`/kb/<name>.json`), reachable only through this worker (`run_worker_first`).
+pub const ASSETS: &str = "ASSETS";
 /// JSON: `{"site-id": {"origins": ["https://shop.example"], "policy": {…PolicyConfig…}}}`.
 pub const VAR_SITES: &str = "SITES";
 /// JSON list: `[{"url": "https://…", "secret": "whsec_…", "kind": "standard"|"slack"}]`.

@@ -296,7 +296,7 @@ pub async fn detail(req: Request, rc: Ctx) -> EdgeResult<Response> {
             // The detail plus a `suggestions` field: what the page shows when an agent opens a
             // conversation, in one round trip. (Spliced rather than a #[serde(flatten)] struct
             // or a serde_json::Value: both cost kilobytes of wasm.)
-            let suggestions = crate::suggest::for_conversation(&conv, &rows, None, None)?;
+            let suggestions = crate::suggest::for_conversation(&rc.env, &conv, &rows, None, None).await?;
             let mut body = serde_json::to_string(&conversation)?;
             body.pop(); // the object's closing brace
             body.push_str(",\"suggestions\":");
