@@ -72,7 +72,11 @@ fn slack_body(ev: &EscalationEvent) -> String {
         text.push_str(&format!("> {line}\n"));
     }
     text.push_str(&format!("Open: {}", ev.link));
-    serde_json::json!({ "text": text }).to_string()
+    #[derive(serde::Serialize)]
+    struct Slack {
+        text: String,
+    }
+    serde_json::to_string(&Slack { text }).unwrap_or_default()
 }
 
 async fn send(w: &Webhook, event_id: &str, payload: &str) -> Result<(), String> {

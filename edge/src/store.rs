@@ -41,9 +41,10 @@ pub fn of(v: Option<f64>) -> JsValue {
 }
 
 /// The snake_case name serde gives an enum variant (`ConvStatus::WithAgent` → "with_agent").
+/// (Through `to_string`, not `to_value`: `serde_json::Value`'s serializer is kilobytes of wasm.)
 pub fn name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
+    match serde_json::to_string(v) {
+        Ok(s) if s.len() >= 2 && s.starts_with('"') => s[1..s.len() - 1].to_string(),
         _ => String::new(),
     }
 }

@@ -124,14 +124,10 @@ fn moment_step(sig: &Signals) -> (&'static str, String) {
         (Intent::ComplexOrder, "complex_order"),
     ] {
         if has(i) {
-            return (key, format!("next step for intent `{}`", tandem_name(i)));
+            return (key, format!("next step for intent `{}`", store::name(&i)));
         }
     }
     ("lookup", "next step: look it up for the customer (no specific moment detected)".into())
-}
-
-fn tandem_name(i: Intent) -> String {
-    serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 fn join(parts: &[&str]) -> String {
