@@ -79,6 +79,21 @@ pub(crate) fn query_param(req: &Request, name: &str) -> EdgeResult<Option<String
     Ok(url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
 }
 
+/// The query-string parameters `names`, as `req.query::<Struct>()` with `Option<String>` fields
+/// read them (other keys ignored, a named key given twice refused) without serde_urlencoded.
+pub(crate) fn query_params<const N: usize>(req: &Request, names: [&str; N]) -> EdgeResult<[Option<String>; N]> {
+    let mut out = [const { None }; N];
+    let url = req.url().map_err(|_| EdgeError::BadRequest("bad URL".into()))?;
+    for (k, v) in url.query_pairs() {
+        if let Some(i) = names.iter().position(|n| *n == k) {
+            if out[i].replace(v.into_owned()).is_some() {
+                return Err(EdgeError::BadRequest("bad query string".into()));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// How many of one tier's queue are open, and how many of those nobody has claimed yet.
 #[derive(Serialize, Default, Debug, PartialEq)]
 pub struct TierCount {
@@ -462,12 +477,14 @@ impl DecisionRow {
     }
 }
 
-#[derive(Deserialize)]
 struct DecisionQuery {
-    #[serde(default)]
     conversation: Option<String>,
-    #[serde(default)]
     site: Option<String>,
+}
+
+fn decision_query(req: &Request) -> EdgeResult<DecisionQuery> {
+    let [conversation, site] = query_params(req, ["conversation", "site"])?;
+    Ok(DecisionQuery { conversation, site })
 }
 
 const DECISIONS_SQL: &str = "SELECT * FROM decisions WHERE (?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR site = ?2) AND id > ?3 \
@@ -491,7 +508,7 @@ async fn decision_scope(rc: &Ctx, who: &AgentIdentity, q: &DecisionQuery, db: &w
 /// GET /v1/inbox/decisions?conversation=ID&site=… (the latest 1000 without a filter)
 pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = auth(&req, &rc).await?;
-    let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let q = decision_query(&req)?;
     let db = store::db(&rc.env)?;
     let sites = decision_scope(&rc, &who, &q, &db).await?;
     let rows: Vec<DecisionRow> = store::all(
@@ -506,7 +523,7 @@ pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
 /// GET /v1/inbox/decisions.jsonl — the whole (redacted) decision log, one JSON record a line.
 pub async fn decisions_jsonl(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = auth(&req, &rc).await?;
-    let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let q = decision_query(&req)?;
     let db = store::db(&rc.env)?;
     let sites = decision_scope(&rc, &who, &q, &db).await?;
     let mut out = String::new();

@@ -225,20 +225,12 @@ async fn index_for(env: &Env, kb: &str) -> Option<Rc<FaqIndex>> {
     index
 }
 
-#[derive(Deserialize)]
-struct SuggestQuery {
-    #[serde(default)]
-    q: Option<String>,
-    #[serde(default)]
-    formal: Option<String>,
-}
-
 /// GET /v1/inbox/conversations/{id}/suggestions[?q=&formal=] — while the agent types (the
 /// first suggestions come with the detail, `?with=suggestions`, in the same round trip).
 pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = crate::inbox_page::agent(&req, &rc).await?;
     let id = param(&rc, "id")?;
-    let q: SuggestQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let [draft, formal] = crate::inbox::query_params(&req, ["q", "formal"])?;
     let db = store::db(&rc.env)?;
     let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
     let rows: Vec<MessageRow> = store::all(
@@ -247,12 +239,12 @@ pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
         &[store::s(&id), store::n(RECENT_MESSAGES as i64)],
     )
     .await?;
-    let formal = match q.formal.as_deref() {
+    let formal = match formal.as_deref() {
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,
     };
-    json(&for_conversation(&rc.env, &conv, &rows, q.q.as_deref(), formal).await?, 200)
+    json(&for_conversation(&rc.env, &conv, &rows, draft.as_deref(), formal).await?, 200)
 }
 
 /// The suggestions for a conversation from its stored messages (any order, any authors: the
