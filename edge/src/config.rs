@@ -1,5 +1,5 @@
 //! Binding names (mirroring wrangler.toml) and the configuration read from vars/secrets.
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use tandem_shared::policy::PolicyConfig;
@@ -64,7 +64,8 @@ fn default_kind() -> WebhookKind {
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub sites: HashMap<String, SiteConfig>,
+    /// By id, in order (the sign-in lists an agent's sites sorted without sorting).
+    pub sites: BTreeMap<String, SiteConfig>,
     pub webhooks: Vec<Webhook>,
     pub agent_token: Option<String>,
     pub retention_days: u32,

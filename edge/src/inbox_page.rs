@@ -89,8 +89,7 @@ pub fn agent<'a>(req: &'a Request, rc: &'a Ctx) -> futures_util::future::LocalBo
 
 async fn sign_in(req: &Request, rc: &Ctx) -> EdgeResult<AgentIdentity> {
     let cfg = &rc.data.cfg;
-    let mut all: Vec<String> = cfg.sites.keys().cloned().collect();
-    all.sort();
+    let all: Vec<String> = cfg.sites.keys().cloned().collect(); // sorted: a BTreeMap
     if let Some(t) = bearer(req) {
         if cfg.agent_token.as_deref().is_some_and(|expected| secret_eq(&t, expected)) {
             return Ok(AgentIdentity { agent: None, mode: "token".into(), sites: all });

@@ -78,7 +78,7 @@ fn median(v: &[f64]) -> Option<f64> {
         return None;
     }
     let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp); // values equal under total_cmp are identical: stability is moot
     let m = v.len() / 2;
     Some(if v.len() % 2 == 0 { (v[m - 1] + v[m]) / 2.0 } else { v[m] })
 }

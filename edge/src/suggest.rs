@@ -267,9 +267,16 @@ pub async fn for_conversation(
         intents: serde_json::from_str(&conv.intents).unwrap_or_default(),
         ..Signals::default()
     };
-    let mut recent: Vec<&MessageRow> = rows.iter().filter(|m| m.author == Author::Customer).collect();
-    recent.sort_by_key(|m| m.seq);
-    let recent = &recent[recent.len().saturating_sub(RECENT_MESSAGES)..];
+    // The latest RECENT_MESSAGES customer messages, oldest first (kept in order as they are
+    // found: no sort, whose every instantiation costs kilobytes of wasm).
+    let mut recent: Vec<&MessageRow> = Vec::with_capacity(RECENT_MESSAGES + 1);
+    for m in rows.iter().filter(|m| m.author == Author::Customer) {
+        let at = recent.iter().position(|r| r.seq > m.seq).unwrap_or(recent.len());
+        recent.insert(at, m);
+        if recent.len() > RECENT_MESSAGES {
+            recent.remove(0);
+        }
+    }
     let mut texts: Vec<&str> = Vec::new();
     for m in recent {
         let a = analyze(&m.text);
