@@ -111,7 +111,10 @@ fn num_var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
     string_var(env, name).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
 
-/// A var holding JSON, either as a string (`--var`, secrets) or as a TOML table.
+/// A var holding JSON, either as a string (`--var`, secrets) or as a TOML table (an object;
+/// one that does not fit is ignored, as before). The table is read as its JSON text, so both
+/// go through serde_json (`env.object_var` would add serde_wasm_bindgen's deserializer of
+/// every config type to the wasm).
 fn json_var<T: serde::de::DeserializeOwned>(env: &Env, name: &str) -> Result<Option<T>, EdgeError> {
     if let Some(text) = string_var(env, name) {
         if text.trim().is_empty() {
@@ -121,8 +124,10 @@ fn json_var<T: serde::de::DeserializeOwned>(env: &Env, name: &str) -> Result<Opt
             .map(Some)
             .map_err(|e| EdgeError::Config(format!("{name}: {e}")));
     }
-    match env.object_var::<T>(name) {
-        Ok(v) => Ok(Some(v)),
-        Err(_) => Ok(None),
-    }
+    let table = worker::js_sys::Reflect::get(env, &name.into())
+        .ok()
+        .filter(|v| v.is_object())
+        .and_then(|v| worker::js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string());
+    Ok(table.and_then(|text| serde_json::from_str(&text).ok()))
 }
