@@ -173,11 +173,10 @@ pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
     if DONE.with(|d| d.get()) {
         return Ok(());
     }
-    let stmts: Vec<D1PreparedStatement> = [include_str!("../migrations/0002_inbox_events.sql"), include_str!("../migrations/0003_inbox_queue.sql")]
-        .iter()
-        .flat_map(|m| statements(m))
-        .map(|s| db.prepare(&s))
-        .collect();
+    // build.rs copies them without their comments.
+    let migrations =
+        [include_str!(concat!(env!("OUT_DIR"), "/0002_inbox_events.sql")), include_str!(concat!(env!("OUT_DIR"), "/0003_inbox_queue.sql"))];
+    let stmts: Vec<D1PreparedStatement> = migrations.iter().flat_map(|m| statements(m)).map(|s| db.prepare(&s)).collect();
     store::batch(db, stmts).await?;
     DONE.with(|d| d.set(true));
     Ok(())

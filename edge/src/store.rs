@@ -83,7 +83,7 @@ pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
     if DONE.with(|d| d.get()) {
         return Ok(());
     }
-    let sql = include_str!("../migrations/0001_init.sql");
+    let sql = include_str!(concat!(env!("OUT_DIR"), "/0001_init.sql")); // build.rs: without comments
     let without_comments: String =
         sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
     let stmts: Vec<D1PreparedStatement> = without_comments

@@ -23,7 +23,8 @@ use crate::http::json;
 use crate::store::{self, ConvRow, MessageRow};
 use crate::Ctx;
 
-const CATALOGUE_JSON: &str = include_str!("../data/replies.json");
+/// `data/replies.json`, compacted by build.rs.
+const CATALOGUE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/replies.json"));
 /// How many customer messages (the latest) the feeling and the article search look at.
 const RECENT_MESSAGES: usize = 3;
 const MAX_ARTICLES: usize = 3;
