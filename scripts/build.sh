@@ -42,6 +42,12 @@ step "build the edge worker (worker-build --release)" "$DIST/logs/edge.log" \
 step "wasm-opt -Oz the edge worker" "$DIST/logs/edge-wasm-opt.log" \
   wasm-opt -Oz --strip-debug --strip-producers \
     -o "$ROOT/edge/build/index_bg.wasm" "$ROOT/edge/build/index_bg.wasm"
+# The worker's static assets ([assets] in edge/wrangler.toml, read through the ASSETS binding):
+# the inbox page and the knowledge bases for suggestions, kept out of the wasm.
+rm -rf "$ROOT/edge/build/assets"
+mkdir -p "$ROOT/edge/build/assets/inbox" "$ROOT/edge/build/assets/kb"
+cp "$ROOT"/inbox/index.html "$ROOT"/inbox/app.js "$ROOT"/inbox/app.css "$ROOT/edge/build/assets/inbox/"
+cp "$ROOT"/kb/*.json "$ROOT/edge/build/assets/kb/"
 }
 build_cli() {
 step "build the CLI" "$DIST/logs/cli.log" cargo build --profile fast -p tandem-cli

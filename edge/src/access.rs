@@ -228,8 +228,9 @@ thread_local! {
 }
 
 async fn fetch_jwks(url: &str) -> Result<Vec<Jwk>, AccessError> {
-    let u = worker::Url::parse(url).map_err(|_| AccessError::Certs(format!("`{url}` is not a URL")))?;
-    let mut resp = worker::Fetch::Url(u).send().await.map_err(|e| AccessError::Certs(e.to_string()))?;
+    // The runtime parses the URL (`new Request`): the `url` crate's parser stays out of the wasm.
+    let req = worker::Request::new(url, worker::Method::Get).map_err(|_| AccessError::Certs(format!("`{url}` is not a URL")))?;
+    let mut resp = worker::Fetch::Request(req).send().await.map_err(|e| AccessError::Certs(e.to_string()))?;
     if resp.status_code() != 200 {
         return Err(AccessError::Certs(format!("{url} answered {}", resp.status_code())));
     }

@@ -1,5 +1,5 @@
 //! Binding names (mirroring wrangler.toml) and the configuration read from vars/secrets.
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use tandem_shared::policy::PolicyConfig;
@@ -9,6 +9,9 @@ use crate::error::EdgeError;
 
 /// `[[d1_databases]] binding` in wrangler.toml.
 pub const DB: &str = "DB";
+/// `[assets] binding` in wrangler.toml: the inbox page (`/inbox/…`) and the knowledge bases
+/// (`/kb/<name>.json`), reachable only through this worker (`run_worker_first`).
+pub const ASSETS: &str = "ASSETS";
 /// JSON: `{"site-id": {"origins": ["https://shop.example"], "policy": {…PolicyConfig…}}}`.
 pub const VAR_SITES: &str = "SITES";
 /// JSON list: `[{"url": "https://…", "secret": "whsec_…", "kind": "standard"|"slack"}]`.
@@ -61,7 +64,8 @@ fn default_kind() -> WebhookKind {
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub sites: HashMap<String, SiteConfig>,
+    /// By id, in order (the sign-in lists an agent's sites sorted without sorting).
+    pub sites: BTreeMap<String, SiteConfig>,
     pub webhooks: Vec<Webhook>,
     pub agent_token: Option<String>,
     pub retention_days: u32,
@@ -107,7 +111,10 @@ fn num_var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
     string_var(env, name).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
 
-/// A var holding JSON, either as a string (`--var`, secrets) or as a TOML table.
+/// A var holding JSON, either as a string (`--var`, secrets) or as a TOML table (an object;
+/// one that does not fit is ignored, as before). The table is read as its JSON text, so both
+/// go through serde_json (`env.object_var` would add serde_wasm_bindgen's deserializer of
+/// every config type to the wasm).
 fn json_var<T: serde::de::DeserializeOwned>(env: &Env, name: &str) -> Result<Option<T>, EdgeError> {
     if let Some(text) = string_var(env, name) {
         if text.trim().is_empty() {
@@ -117,8 +124,10 @@ fn json_var<T: serde::de::DeserializeOwned>(env: &Env, name: &str) -> Result<Opt
             .map(Some)
             .map_err(|e| EdgeError::Config(format!("{name}: {e}")));
     }
-    match env.object_var::<T>(name) {
-        Ok(v) => Ok(Some(v)),
-        Err(_) => Ok(None),
-    }
+    let table = worker::js_sys::Reflect::get(env, &name.into())
+        .ok()
+        .filter(|v| v.is_object())
+        .and_then(|v| worker::js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string());
+    Ok(table.and_then(|text| serde_json::from_str(&text).ok()))
 }

@@ -419,14 +419,6 @@ async fn try_post(
 }
 
 #[derive(Deserialize)]
-struct PollQuery {
-    #[serde(default)]
-    after: Option<String>,
-    #[serde(default)]
-    wait: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct PollRow {
     conv_status: ConvStatus,
     seq: Option<u64>,
@@ -450,9 +442,9 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let id = param(&rc, "id")?;
     let db = store::db(&rc.env)?;
     let conv = store::auth_conv(&db, &id, bearer(&req)).await?;
-    let q: PollQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
-    let after: u64 = parse_num(q.after.as_deref(), "after")?.unwrap_or(0);
-    let wait: u64 = parse_num(q.wait.as_deref(), "wait")?.unwrap_or(0).min(MAX_WAIT_S);
+    let [after, wait] = crate::inbox::query_params(&req, ["after", "wait"])?;
+    let after: u64 = parse_num(after.as_deref(), "after")?.unwrap_or(0);
+    let wait: u64 = parse_num(wait.as_deref(), "wait")?.unwrap_or(0).min(MAX_WAIT_S);
     let deadline = Date::now().as_millis() + wait * 1000;
     loop {
         let rows: Vec<PollRow> = store::all(

@@ -23,7 +23,7 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 use tandem_shared::wire::EscalationEvent;
-use worker::{AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Date, Delay, Env, Fetch, Headers, Request};
 
 use crate::config::{Config, Webhook, WebhookKind};
 use crate::error::EdgeResult;
@@ -72,7 +72,11 @@ fn slack_body(ev: &EscalationEvent) -> String {
         text.push_str(&format!("> {line}\n"));
     }
     text.push_str(&format!("Open: {}", ev.link));
-    serde_json::json!({ "text": text }).to_string()
+    #[derive(serde::Serialize)]
+    struct Slack {
+        text: String,
+    }
+    serde_json::to_string(&Slack { text }).unwrap_or_default()
 }
 
 async fn send(w: &Webhook, event_id: &str, payload: &str) -> Result<(), String> {
@@ -93,9 +97,15 @@ async fn send(w: &Webhook, event_id: &str, payload: &str) -> Result<(), String> 
     if !w.secret.is_empty() {
         set("webhook-signature", &sign(&w.secret, event_id, ts, &body))?;
     }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    let req = Request::new_with_init(&w.url, &init).map_err(|e| format!("request: {e}"))?;
+    // web_sys's RequestInit itself: worker's converts its Cloudflare `cf` options (none here)
+    // through serde_wasm_bindgen, kilobytes of wasm. Redirects are followed, fetch's default.
+    let init = worker::web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(headers.as_ref());
+    init.set_body(&body.into());
+    let req: Request = worker::web_sys::Request::new_with_str_and_init(&w.url, &init)
+        .map_err(|e| format!("request: {}", worker::Error::from(e)))?
+        .into();
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(req);

@@ -72,11 +72,33 @@ struct ListRow {
     w_agent: u64,
 }
 
-/// One query-string parameter. (Not `req.query::<Struct>()`: every struct read that way
-/// instantiates serde_urlencoded's deserializer again, kilobytes of wasm each.)
+/// The request's query string. The runtime hands over the URL already parsed and serialised
+/// (WHATWG), so this is the text after `?`; `req.url()` would link the `url` crate's parser.
+fn query_string(req: &Request) -> String {
+    let url = req.inner().url();
+    url.split_once('?').map(|(_, q)| q.split('#').next().unwrap_or_default().to_string()).unwrap_or_default()
+}
+
+/// One query-string parameter, the first if repeated. (Not `req.query::<Struct>()`: every
+/// struct read that way instantiates serde_urlencoded's deserializer again, kilobytes of wasm.)
 pub(crate) fn query_param(req: &Request, name: &str) -> EdgeResult<Option<String>> {
-    let url = req.url().map_err(|_| EdgeError::BadRequest("bad URL".into()))?;
-    Ok(url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+    let q = query_string(req);
+    Ok(form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+}
+
+/// The query-string parameters `names`, as `req.query::<Struct>()` with `Option<String>` fields
+/// read them (other keys ignored, a named key given twice refused) without serde_urlencoded.
+pub(crate) fn query_params<const N: usize>(req: &Request, names: [&str; N]) -> EdgeResult<[Option<String>; N]> {
+    let mut out = [const { None }; N];
+    let q = query_string(req);
+    for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+        if let Some(i) = names.iter().position(|n| *n == k) {
+            if out[i].replace(v.into_owned()).is_some() {
+                return Err(EdgeError::BadRequest("bad query string".into()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// How many of one tier's queue are open, and how many of those nobody has claimed yet.
@@ -296,7 +318,7 @@ pub async fn detail(req: Request, rc: Ctx) -> EdgeResult<Response> {
             // The detail plus a `suggestions` field: what the page shows when an agent opens a
             // conversation, in one round trip. (Spliced rather than a #[serde(flatten)] struct
             // or a serde_json::Value: both cost kilobytes of wasm.)
-            let suggestions = crate::suggest::for_conversation(&conv, &rows, None, None)?;
+            let suggestions = crate::suggest::for_conversation(&rc.env, &conv, &rows, None, None).await?;
             let mut body = serde_json::to_string(&conversation)?;
             body.pop(); // the object's closing brace
             body.push_str(",\"suggestions\":");
@@ -462,12 +484,14 @@ impl DecisionRow {
     }
 }
 
-#[derive(Deserialize)]
 struct DecisionQuery {
-    #[serde(default)]
     conversation: Option<String>,
-    #[serde(default)]
     site: Option<String>,
+}
+
+fn decision_query(req: &Request) -> EdgeResult<DecisionQuery> {
+    let [conversation, site] = query_params(req, ["conversation", "site"])?;
+    Ok(DecisionQuery { conversation, site })
 }
 
 const DECISIONS_SQL: &str = "SELECT * FROM decisions WHERE (?1 IS NULL OR conversation_id = ?1) AND (?2 IS NULL OR site = ?2) AND id > ?3 \
@@ -491,7 +515,7 @@ async fn decision_scope(rc: &Ctx, who: &AgentIdentity, q: &DecisionQuery, db: &w
 /// GET /v1/inbox/decisions?conversation=ID&site=… (the latest 1000 without a filter)
 pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = auth(&req, &rc).await?;
-    let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let q = decision_query(&req)?;
     let db = store::db(&rc.env)?;
     let sites = decision_scope(&rc, &who, &q, &db).await?;
     let rows: Vec<DecisionRow> = store::all(
@@ -506,7 +530,7 @@ pub async fn decisions(req: Request, rc: Ctx) -> EdgeResult<Response> {
 /// GET /v1/inbox/decisions.jsonl — the whole (redacted) decision log, one JSON record a line.
 pub async fn decisions_jsonl(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = auth(&req, &rc).await?;
-    let q: DecisionQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let q = decision_query(&req)?;
     let db = store::db(&rc.env)?;
     let sites = decision_scope(&rc, &who, &q, &db).await?;
     let mut out = String::new();

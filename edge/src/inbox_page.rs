@@ -1,11 +1,12 @@
-//! The agent inbox page (GET /inbox, /inbox/app.js, /inbox/app.css), embedded in the worker at
-//! build time; agent sign-in (token or Cloudflare Access); GET /v1/inbox/me; the handoff to a
+//! The agent inbox page (GET /inbox, /inbox/app.js, /inbox/app.css), served from the worker's
+//! static assets; agent sign-in (token or Cloudflare Access); GET /v1/inbox/me; the handoff to a
 //! specialist (POST /v1/inbox/conversations/{id}/transfer); the inbox's own schema (0002).
 //!
-//! Why include_str! and not wrangler `[assets]`: the page is three small files (~40 KB) that
-//! must match the API of the worker they ship with; embedding makes one artifact, one version,
-//! the same under `wrangler dev`, the tests and production, and lets this module set the
-//! security headers (a strict CSP: no inline script or style, same-origin only) in one place.
+//! The page's three files (`inbox/`) are Workers static assets (`[assets]` in wrangler.toml,
+//! binding ASSETS, `run_worker_first`: nothing is served without this worker), copied into
+//! `build/assets/inbox/` by scripts/build.sh, so they ship with the worker they belong to and
+//! stay out of the wasm. This module reads them through the binding and sets the security
+//! headers (a strict CSP: no inline script or style, same-origin only) in one place.
 use tandem_shared::{
     policy::Tier,
     wire::{AgentIdentity, ConvStatus, EscalationEvent, TransferRequest},
@@ -18,10 +19,6 @@ use crate::http::{bearer, json, random_hex, read_json, secret_eq, MAX_BODY_BYTES
 use crate::store::{self, n, name, os, s, ConvRow, Guard, MessageRow};
 use crate::{escalation, Ctx};
 
-const INDEX_HTML: &str = include_str!("../../inbox/index.html");
-const APP_JS: &str = include_str!("../../inbox/app.js");
-const APP_CSS: &str = include_str!("../../inbox/app.css");
-
 /// `ACCESS_MODE=cloudflare`: also accept a verified Cloudflare Access token (access.rs, see the
 /// README); anything else: the agent tokens only.
 pub const VAR_ACCESS_MODE: &str = "ACCESS_MODE";
@@ -31,8 +28,13 @@ pub const ACCESS_JWT_HEADER: &str = "cf-access-jwt-assertion";
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-fn page(body: &'static str, content_type: &str) -> EdgeResult<Response> {
-    let mut resp = Response::ok(body)?;
+/// The asset `file` of the inbox page, with this module's headers (none of the asset's own).
+async fn page(rc: &Ctx, file: &str, content_type: &str) -> EdgeResult<Response> {
+    let mut asset = rc.env.assets(crate::config::ASSETS)?.fetch(format!("https://assets.invalid/inbox/{file}"), None).await?;
+    if asset.status_code() != 200 {
+        return Err(EdgeError::Internal(format!("asset inbox/{file}: HTTP {}", asset.status_code())));
+    }
+    let mut resp = Response::from_bytes(asset.bytes().await?)?;
     let h = resp.headers_mut();
     let _ = h.set("content-type", content_type);
     let _ = h.set("content-security-policy", CSP);
@@ -43,16 +45,16 @@ fn page(body: &'static str, content_type: &str) -> EdgeResult<Response> {
 }
 
 /// GET /inbox
-pub async fn index(_req: Request, _rc: Ctx) -> EdgeResult<Response> {
-    page(INDEX_HTML, "text/html; charset=utf-8")
+pub async fn index(_req: Request, rc: Ctx) -> EdgeResult<Response> {
+    page(&rc, "index.html", "text/html; charset=utf-8").await
 }
 /// GET /inbox/app.js
-pub async fn app_js(_req: Request, _rc: Ctx) -> EdgeResult<Response> {
-    page(APP_JS, "text/javascript; charset=utf-8")
+pub async fn app_js(_req: Request, rc: Ctx) -> EdgeResult<Response> {
+    page(&rc, "app.js", "text/javascript; charset=utf-8").await
 }
 /// GET /inbox/app.css
-pub async fn app_css(_req: Request, _rc: Ctx) -> EdgeResult<Response> {
-    page(APP_CSS, "text/css; charset=utf-8")
+pub async fn app_css(_req: Request, rc: Ctx) -> EdgeResult<Response> {
+    page(&rc, "app.css", "text/css; charset=utf-8").await
 }
 
 // ----------------------------------------------------------------------------- sign-in
@@ -87,8 +89,7 @@ pub fn agent<'a>(req: &'a Request, rc: &'a Ctx) -> futures_util::future::LocalBo
 
 async fn sign_in(req: &Request, rc: &Ctx) -> EdgeResult<AgentIdentity> {
     let cfg = &rc.data.cfg;
-    let mut all: Vec<String> = cfg.sites.keys().cloned().collect();
-    all.sort();
+    let all: Vec<String> = cfg.sites.keys().cloned().collect(); // sorted: a BTreeMap
     if let Some(t) = bearer(req) {
         if cfg.agent_token.as_deref().is_some_and(|expected| secret_eq(&t, expected)) {
             return Ok(AgentIdentity { agent: None, mode: "token".into(), sites: all });
@@ -172,11 +173,10 @@ pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
     if DONE.with(|d| d.get()) {
         return Ok(());
     }
-    let stmts: Vec<D1PreparedStatement> = [include_str!("../migrations/0002_inbox_events.sql"), include_str!("../migrations/0003_inbox_queue.sql")]
-        .iter()
-        .flat_map(|m| statements(m))
-        .map(|s| db.prepare(&s))
-        .collect();
+    // build.rs copies them without their comments.
+    let migrations =
+        [include_str!(concat!(env!("OUT_DIR"), "/0002_inbox_events.sql")), include_str!(concat!(env!("OUT_DIR"), "/0003_inbox_queue.sql"))];
+    let stmts: Vec<D1PreparedStatement> = migrations.iter().flat_map(|m| statements(m)).map(|s| db.prepare(&s)).collect();
     store::batch(db, stmts).await?;
     DONE.with(|d| d.set(true));
     Ok(())

@@ -78,7 +78,7 @@ fn median(v: &[f64]) -> Option<f64> {
         return None;
     }
     let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp); // values equal under total_cmp are identical: stability is moot
     let m = v.len() / 2;
     Some(if v.len() % 2 == 0 { (v[m - 1] + v[m]) / 2.0 } else { v[m] })
 }
@@ -218,17 +218,6 @@ pub fn csv(report: &KpiReport) -> String {
 }
 
 // ----------------------------------------------------------------------------- the routes
-#[derive(Deserialize)]
-struct KpiQuery {
-    #[serde(default)]
-    site: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    bucket: Option<String>,
-}
 
 fn parse_ms(v: Option<&str>, field: &str) -> EdgeResult<Option<i64>> {
     match v {
@@ -270,12 +259,12 @@ const IN_RANGE: &str = "JOIN conversations c ON c.id = x.conversation_id WHERE c
 
 async fn report(req: &Request, rc: &Ctx) -> EdgeResult<KpiReport> {
     let who = crate::inbox_page::agent(req, rc).await?;
-    let q: KpiQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
-    let site = q.site.filter(|s| !s.is_empty()).ok_or_else(|| EdgeError::BadRequest("`site` is required".into()))?;
+    let [site, from, to, bucket] = crate::inbox::query_params(req, ["site", "from", "to", "bucket"])?;
+    let site = site.filter(|s| !s.is_empty()).ok_or_else(|| EdgeError::BadRequest("`site` is required".into()))?;
     crate::inbox_page::check_site(rc, &who, &site)?;
-    let bucket = Bucket::parse(q.bucket.as_deref())?;
-    let to = parse_ms(q.to.as_deref(), "to")?.unwrap_or(rc.data.now + 1);
-    let from = parse_ms(q.from.as_deref(), "from")?.unwrap_or(to - DEFAULT_RANGE_MS);
+    let bucket = Bucket::parse(bucket.as_deref())?;
+    let to = parse_ms(to.as_deref(), "to")?.unwrap_or(rc.data.now + 1);
+    let from = parse_ms(from.as_deref(), "from")?.unwrap_or(to - DEFAULT_RANGE_MS);
     if from >= to || to - from > MAX_RANGE_MS {
         return Err(EdgeError::BadRequest("`from` must be before `to`, at most 400 days apart".into()));
     }

@@ -41,9 +41,10 @@ pub fn of(v: Option<f64>) -> JsValue {
 }
 
 /// The snake_case name serde gives an enum variant (`ConvStatus::WithAgent` → "with_agent").
+/// (Through `to_string`, not `to_value`: `serde_json::Value`'s serializer is kilobytes of wasm.)
 pub fn name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
+    match serde_json::to_string(v) {
+        Ok(s) if s.len() >= 2 && s.starts_with('"') => s[1..s.len() - 1].to_string(),
         _ => String::new(),
     }
 }
@@ -82,7 +83,7 @@ pub async fn ensure_schema(db: &D1Database) -> EdgeResult<()> {
     if DONE.with(|d| d.get()) {
         return Ok(());
     }
-    let sql = include_str!("../migrations/0001_init.sql");
+    let sql = include_str!(concat!(env!("OUT_DIR"), "/0001_init.sql")); // build.rs: without comments
     let without_comments: String =
         sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
     let stmts: Vec<D1PreparedStatement> = without_comments
@@ -113,6 +114,13 @@ pub struct ConvRow {
     pub event_id: Option<String>,
     pub rev: String,
     pub escalated_at: Option<i64>,
+    /// Only in `auth_conv_dup`'s joined read: the seq of a stored message with the request's
+    /// `client_id`, and of one with its bot reply's (absent from `SELECT *` of the table).
+    /// Fields rather than a `#[serde(flatten)]` wrapper, whose buffering costs kilobytes of wasm.
+    #[serde(default)]
+    pub dup_seq: Option<u64>,
+    #[serde(default)]
+    pub bot_dup_seq: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,14 +169,6 @@ pub async fn auth_conv(db: &D1Database, id: &str, token: Option<String>) -> Edge
     Ok(conv)
 }
 
-#[derive(Deserialize)]
-struct ConvDup {
-    #[serde(flatten)]
-    conv: ConvRow,
-    dup_seq: Option<u64>,
-    bot_dup_seq: Option<u64>,
-}
-
 /// What the hot path of POST …/messages needs to know before it decides, read in one round trip.
 pub struct PostContext {
     pub conv: ConvRow,
@@ -192,7 +192,7 @@ pub async fn auth_conv_dup(
         return Err(EdgeError::NotFound);
     }
     // Client ids are never empty (validated), so "" matches no bot reply when there is none.
-    let row: ConvDup = first(
+    let conv: ConvRow = first(
         db,
         "SELECT c.*, m.seq AS dup_seq, b.seq AS bot_dup_seq FROM conversations c \
          LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = ? \
@@ -201,10 +201,11 @@ pub async fn auth_conv_dup(
     )
     .await?
     .ok_or(EdgeError::NotFound)?;
-    if !secret_eq(&sha256_hex(&token), &row.conv.token_hash) {
+    if !secret_eq(&sha256_hex(&token), &conv.token_hash) {
         return Err(EdgeError::NotFound);
     }
-    Ok(PostContext { conv: row.conv, seen: row.dup_seq.is_some(), bot_seen: row.bot_dup_seq.is_some() })
+    let (seen, bot_seen) = (conv.dup_seq.is_some(), conv.bot_dup_seq.is_some());
+    Ok(PostContext { conv, seen, bot_seen })
 }
 
 pub async fn messages_after(db: &D1Database, id: &str, after: u64, limit: u32) -> EdgeResult<Vec<MessageRow>> {

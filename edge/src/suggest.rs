@@ -15,7 +15,7 @@ use tandem_shared::{
     wire::{Author, SuggestedArticle, SuggestedReply, Suggestions},
     Intent, Lang,
 };
-use worker::{Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::conversations::param;
 use crate::error::{EdgeError, EdgeResult};
@@ -23,9 +23,8 @@ use crate::http::json;
 use crate::store::{self, ConvRow, MessageRow};
 use crate::Ctx;
 
-const CATALOGUE_JSON: &str = include_str!("../data/replies.json");
-/// Knowledge bases embedded at build time, by the name `replies.json` gives a site.
-const KNOWLEDGE_BASES: &[(&str, &str)] = &[("demo-shop", include_str!("../../kb/demo-shop.json"))];
+/// `data/replies.json`, compacted by build.rs.
+const CATALOGUE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/replies.json"));
 /// How many customer messages (the latest) the feeling and the article search look at.
 const RECENT_MESSAGES: usize = 3;
 const MAX_ARTICLES: usize = 3;
@@ -126,14 +125,10 @@ fn moment_step(sig: &Signals) -> (&'static str, String) {
         (Intent::ComplexOrder, "complex_order"),
     ] {
         if has(i) {
-            return (key, format!("next step for intent `{}`", tandem_name(i)));
+            return (key, format!("next step for intent `{}`", store::name(&i)));
         }
     }
     ("lookup", "next step: look it up for the customer (no specific moment detected)".into())
-}
-
-fn tandem_name(i: Intent) -> String {
-    serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 fn join(parts: &[&str]) -> String {
@@ -210,24 +205,25 @@ thread_local! {
     static INDEXES: std::cell::RefCell<HashMap<String, Option<Rc<FaqIndex>>>> = Default::default();
 }
 
-fn index_for(kb: &str) -> Option<Rc<FaqIndex>> {
-    INDEXES.with(|m| {
-        m.borrow_mut()
-            .entry(kb.to_string())
-            .or_insert_with(|| {
-                let (_, text) = KNOWLEDGE_BASES.iter().find(|(name, _)| *name == kb)?;
-                KnowledgeBase::from_json(text).ok().map(|kb| Rc::new(FaqIndex::new(&kb)))
-            })
-            .clone()
-    })
+fn index_of(text: &str) -> Option<Rc<FaqIndex>> {
+    KnowledgeBase::from_json(text).ok().map(|kb| Rc::new(FaqIndex::new(&kb)))
 }
 
-#[derive(Deserialize)]
-struct SuggestQuery {
-    #[serde(default)]
-    q: Option<String>,
-    #[serde(default)]
-    formal: Option<String>,
+/// The index of knowledge base `kb` (the name `replies.json` gives a site), built on first use
+/// from the static asset `/kb/<kb>.json` (`kb/` copied by scripts/build.sh; not in the wasm). A base
+/// that is missing or does not parse is remembered as none; a failed read is tried again.
+async fn index_for(env: &Env, kb: &str) -> Option<Rc<FaqIndex>> {
+    if let Some(cached) = INDEXES.with(|m| m.borrow().get(kb).cloned()) {
+        return cached;
+    }
+    let resp = env.assets(crate::config::ASSETS).ok()?.fetch(format!("https://assets.invalid/kb/{kb}.json"), None).await;
+    let index = match resp {
+        Ok(mut r) if r.status_code() == 200 => index_of(&r.text().await.ok()?),
+        Ok(_) => None,
+        Err(_) => return None,
+    };
+    INDEXES.with(|m| m.borrow_mut().insert(kb.to_string(), index.clone()));
+    index
 }
 
 /// GET /v1/inbox/conversations/{id}/suggestions[?q=&formal=] — while the agent types (the
@@ -235,7 +231,7 @@ struct SuggestQuery {
 pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let who = crate::inbox_page::agent(&req, &rc).await?;
     let id = param(&rc, "id")?;
-    let q: SuggestQuery = req.query().map_err(|_| EdgeError::BadRequest("bad query string".into()))?;
+    let [draft, formal] = crate::inbox::query_params(&req, ["q", "formal"])?;
     let db = store::db(&rc.env)?;
     let conv = crate::inbox_page::load_conv_for(&db, &who, &id).await?;
     let rows: Vec<MessageRow> = store::all(
@@ -244,19 +240,25 @@ pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
         &[store::s(&id), store::n(RECENT_MESSAGES as i64)],
     )
     .await?;
-    let formal = match q.formal.as_deref() {
+    let formal = match formal.as_deref() {
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,
     };
-    json(&for_conversation(&conv, &rows, q.q.as_deref(), formal)?, 200)
+    json(&for_conversation(&rc.env, &conv, &rows, draft.as_deref(), formal).await?, 200)
 }
 
 /// The suggestions for a conversation from its stored messages (any order, any authors: the
 /// latest RECENT_MESSAGES customer messages are used); `draft` replaces them as the article
-/// query when the agent has typed something. Pure CPU: the catalogue and the knowledge-base
-/// index are built once per isolate.
-pub fn for_conversation(conv: &ConvRow, rows: &[MessageRow], draft: Option<&str>, formal: Option<bool>) -> EdgeResult<Suggestions> {
+/// query when the agent has typed something. The catalogue and the knowledge-base index are
+/// built once per isolate (the first use reads the base from the assets).
+pub async fn for_conversation(
+    env: &Env,
+    conv: &ConvRow,
+    rows: &[MessageRow],
+    draft: Option<&str>,
+    formal: Option<bool>,
+) -> EdgeResult<Suggestions> {
     let cat = CATALOGUE.with(Rc::clone);
     let cat = cat.as_ref().as_ref().map_err(|e| EdgeError::Config(e.clone()))?;
     let site = cat.sites.get(&conv.site).cloned().unwrap_or(SiteTone { formal: true, kb: None });
@@ -266,9 +268,16 @@ pub fn for_conversation(conv: &ConvRow, rows: &[MessageRow], draft: Option<&str>
         intents: serde_json::from_str(&conv.intents).unwrap_or_default(),
         ..Signals::default()
     };
-    let mut recent: Vec<&MessageRow> = rows.iter().filter(|m| m.author == Author::Customer).collect();
-    recent.sort_by_key(|m| m.seq);
-    let recent = &recent[recent.len().saturating_sub(RECENT_MESSAGES)..];
+    // The latest RECENT_MESSAGES customer messages, oldest first (kept in order as they are
+    // found: no sort, whose every instantiation costs kilobytes of wasm).
+    let mut recent: Vec<&MessageRow> = Vec::with_capacity(RECENT_MESSAGES + 1);
+    for m in rows.iter().filter(|m| m.author == Author::Customer) {
+        let at = recent.iter().position(|r| r.seq > m.seq).unwrap_or(recent.len());
+        recent.insert(at, m);
+        if recent.len() > RECENT_MESSAGES {
+            recent.remove(0);
+        }
+    }
     let mut texts: Vec<&str> = Vec::new();
     for m in recent {
         let a = analyze(&m.text);
@@ -294,7 +303,10 @@ pub fn for_conversation(conv: &ConvRow, rows: &[MessageRow], draft: Option<&str>
         }
         sig.query.truncate(cut);
     }
-    let index = site.kb.as_deref().and_then(index_for);
+    let index = match site.kb.as_deref() {
+        Some(kb) => index_for(env, kb).await,
+        None => None,
+    };
     Ok(suggest(cat, index.as_deref(), &sig))
 }
 
@@ -304,6 +316,12 @@ mod tests {
 
     fn cat() -> Catalogue {
         Catalogue::parse(CATALOGUE_JSON).expect("the catalogue parses")
+    }
+
+    /// A site's knowledge base as scripts/build.sh ships it: `kb/<name>.json`.
+    fn kb_index(name: &str) -> Option<Rc<FaqIndex>> {
+        let path = format!("{}/../kb/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        index_of(&std::fs::read_to_string(path).ok()?)
     }
 
     fn sig(lang: Lang, formal: bool, query: &str) -> Signals {
@@ -342,7 +360,7 @@ mod tests {
         }
         for s in c.sites.values() {
             if let Some(kb) = &s.kb {
-                assert!(index_for(kb).is_some(), "site kb `{kb}` is embedded");
+                assert!(kb_index(kb).is_some(), "site kb `{kb}` is kb/{kb}.json and parses");
             }
         }
     }
@@ -350,7 +368,7 @@ mod tests {
     #[test]
     fn a_frustrated_dutch_customer_gets_an_article_and_a_next_step_informally() {
         let c = cat();
-        let idx = index_for("demo-shop").expect("kb");
+        let idx = kb_index("demo-shop").expect("kb");
         let mut s = sig(Lang::Nl, false, "ik wil mijn bestelling retourneren, hoe werkt dat");
         s.frustration = 0.7;
         s.intents = vec![Intent::Refund];
@@ -394,7 +412,7 @@ mod tests {
     #[test]
     fn the_same_signals_give_the_same_suggestions() {
         let c = cat();
-        let idx = index_for("demo-shop").expect("kb");
+        let idx = kb_index("demo-shop").expect("kb");
         let s = sig(Lang::En, false, "where is my parcel, it has not arrived");
         assert_eq!(suggest(&c, Some(&idx), &s), suggest(&c, Some(&idx), &s));
     }

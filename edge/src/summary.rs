@@ -38,13 +38,14 @@ fn sentences(text: &str) -> Vec<String> {
 }
 
 fn content_words(sentence: &str) -> Vec<String> {
-    let mut words: Vec<String> = sentence
-        .split(|c: char| !c.is_alphanumeric())
-        .map(|w| w.to_lowercase())
-        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
-        .collect();
-    words.sort();
-    words.dedup();
+    // Distinct words, first occurrence first (order does not matter to the callers; no sort,
+    // whose every instantiation costs kilobytes of wasm, and `overlap` is quadratic anyway).
+    let mut words: Vec<String> = Vec::new();
+    for w in sentence.split(|c: char| !c.is_alphanumeric()).map(|w| w.to_lowercase()) {
+        if w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()) && !words.contains(&w) {
+            words.push(w);
+        }
+    }
     words
 }
 
@@ -75,7 +76,8 @@ fn overlap(a: &[String], b: &[String]) -> f32 {
 pub fn summarize<'a>(customer_messages: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
     let all: Vec<String> = customer_messages.into_iter().flat_map(sentences).collect();
     let mut ranked: Vec<(usize, f32)> = all.iter().enumerate().map(|(i, s)| (i, score(s))).collect();
-    ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
+    // Unstable is exact here (ties are broken by the unique index) and smaller than sort_by.
+    ranked.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
     let mut chosen: Vec<usize> = Vec::new();
     for (i, sc) in ranked {
         if chosen.len() >= max {
@@ -90,8 +92,8 @@ pub fn summarize<'a>(customer_messages: impl IntoIterator<Item = &'a str>, max: 
         }
         chosen.push(i);
     }
-    chosen.sort_unstable();
-    chosen.into_iter().map(|i| truncate(&all[i], 280)).collect()
+    // In conversation order.
+    (0..all.len()).filter(|i| chosen.contains(i)).map(|i| truncate(&all[i], 280)).collect()
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { EDGE_DIR, startWorker } from '../support/worker.mjs';
@@ -193,6 +195,34 @@ describe('inbox', () => {
     assert.ok(d.body.suggestions.replies.length >= 2);
     assert.equal((await inbox(w, 'GET', `/conversations/${c.id}`)).body.suggestions, undefined);
     isError(await inbox(w, 'GET', `/conversations/${c.id}?with=everything`), 400, 'bad_request');
+  });
+
+  test('the inbox page and the knowledge base are static assets served only through the worker', async () => {
+    for (const [route, file, type] of [
+      ['/inbox', 'index.html', 'text/html; charset=utf-8'],
+      ['/inbox/app.js', 'app.js', 'text/javascript; charset=utf-8'],
+      ['/inbox/app.css', 'app.css', 'text/css; charset=utf-8'],
+    ]) {
+      const r = await api(w, 'GET', route);
+      assert.equal(r.status, 200, route);
+      assert.equal(r.text, readFileSync(path.join(EDGE_DIR, '..', 'inbox', file), 'utf8'), route);
+      assert.equal(r.headers.get('content-type'), type, route);
+      assert.match(r.headers.get('content-security-policy'), /^default-src 'none'; script-src 'self'/, route);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', route);
+      assert.equal(r.headers.get('referrer-policy'), 'no-referrer', route);
+      assert.equal(r.headers.get('cache-control'), 'no-cache', route);
+    }
+    // The assets' own paths are not routes: nothing is served without the worker.
+    for (const p of ['/inbox/index.html', '/kb/demo-shop.json']) isError(await api(w, 'GET', p), 404, 'route_not_found');
+    // The demo site's knowledge base (an asset, read once per isolate) feeds the suggestions.
+    const c = await start(w);
+    await say(w, c, 'k1', 'Ik wil mijn bestelling retourneren, hoe werkt dat? Ik wil een medewerker.');
+    await handoff(w, c);
+    const s = await inbox(w, 'GET', `/conversations/${c.id}/suggestions?q=${encodeURIComponent('hoe kan ik mijn bestelling retourneren')}`);
+    assert.equal(s.status, 200);
+    assert.ok(s.body.articles.length > 0, JSON.stringify(s.body));
+    assert.match(s.body.articles[0].article_id, /^returns-.*-nl$/);
+    isError(await inbox(w, 'GET', `/conversations/${c.id}/suggestions?q=a&q=b`), 400, 'bad_request');
   });
 
   test('C07 after the handoff messages go to the inbox, no bot reply, no second escalation', async () => {
