@@ -409,6 +409,9 @@ async fn try_post(
         event_id,
         rev: g.new_rev.clone(),
         escalated_at,
+        // Only meaningful in the read that produced `conv`; the cache must not carry them on.
+        dup_seq: None,
+        bot_dup_seq: None,
         ..conv.clone()
     };
     Ok(Outcome::Stored(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { startWorker } from '../support/worker.mjs';
-import { AGENT, api, isError, say, start } from './helpers.mjs';
+import { AGENT, api, handoff, isError, say, start } from './helpers.mjs';
 
 let w;
 before(async () => { w = await startWorker({ vars: { RATE_CONVERSATION_PER_MIN: '3', RATE_CLIENT_PER_MIN: '8' } }); });
@@ -33,4 +33,44 @@ test('per-client limit applies across conversations', async () => {
     statuses.push((await api(w, 'POST', '/v1/conversations', { body: { site: 'demo' }, headers: { 'cf-connecting-ip': '203.0.113.9' } })).status);
   }
   assert.ok(statuses.includes(429), statuses.join(','));
+});
+
+// The edge keeps the conversation row it last wrote (edge/src/conv_cache.rs), so the next message
+// skips a read. These two specs pin what that cache must never change for the customer.
+const sayAs = (ip, c, client_id, text) =>
+  api(w, 'POST', `/v1/conversations/${c.id}/messages`, { token: c.token, body: { client_id, text }, headers: { 'cf-connecting-ip': ip } });
+
+test('retries answered from the cached row are duplicates and do not use up the rate limit', async () => {
+  const c = await start(w);
+  const first = await sayAs('198.51.100.7', c, 'k0', 'waar is mijn pakket');
+  assert.equal(first.status, 201, first.text);
+  for (let i = 0; i < 4; i++) {
+    const dup = await sayAs('198.51.100.7', c, 'k0', 'waar is mijn pakket');
+    assert.equal(dup.status, 200, dup.text);
+    assert.equal(dup.body.duplicate, true);
+    assert.equal(dup.body.message.seq, first.body.message.seq);
+  }
+  // Three new messages per minute are allowed: the four retries above were not counted.
+  assert.equal((await sayAs('198.51.100.7', c, 'k1', 'en wanneer komt het')).status, 201);
+  assert.equal((await sayAs('198.51.100.7', c, 'k2', 'graag snel antwoord')).status, 201);
+  const view = await api(w, 'GET', `/v1/conversations/${c.id}`, { token: c.token });
+  assert.deepEqual(view.body.messages.filter((m) => m.author === 'customer').map((m) => m.client_id), ['k0', 'k1', 'k2']);
+});
+
+test('a message after a change the cache did not see (handoff) is stored once, after it, in the new status', async () => {
+  const c = await start(w);
+  const first = await sayAs('198.51.100.8', c, 'h0', 'mijn bestelling is kapot aangekomen');
+  assert.equal(first.status, 201, first.text);
+  const h = await handoff(w, c);
+  assert.ok(h.status === 200 || h.status === 201, h.text);
+  const next = await sayAs('198.51.100.8', c, 'h1', 'ik wacht wel even');
+  assert.equal(next.status, 201, next.text);
+  assert.equal(next.body.status, 'waiting');
+  const view = await api(w, 'GET', `/v1/conversations/${c.id}`, { token: c.token });
+  const seqs = view.body.messages.map((m) => m.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.equal(new Set(seqs).size, seqs.length, `seqs unique: ${seqs}`);
+  assert.deepEqual(view.body.messages.filter((m) => m.author === 'customer').map((m) => m.client_id), ['h0', 'h1']);
+  assert.ok(next.body.message.seq > first.body.message.seq);
+  assert.equal(view.body.status, 'waiting');
 });
