@@ -120,7 +120,11 @@ fn label_for(ctx: &Ctx, e: &Entry) -> String {
 fn Log() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let session = ctx.session;
-    let greeting = ctx.cfg.persona.greeting.clone().unwrap_or_else(|| ctx.cat.t("greeting"));
+    // The catalogue's greeting introduces the assistant by the owner's persona name.
+    let greeting = match &ctx.cfg.persona.greeting {
+        Some(own) => crate::markup::without_emoji_unless(own, ctx.cfg.persona.emoji),
+        None => ctx.cat.tf("greeting", &[("name", &ctx.cfg.persona.name)]),
+    };
     let bot_label = ctx.cat.tf("bot_label", &[("name", &ctx.cfg.persona.name)]);
     let log = NodeRef::<leptos::html::Div>::new();
     // Keep the newest message in view as messages arrive and when the panel opens.

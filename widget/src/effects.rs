@@ -60,6 +60,9 @@ pub fn set_open(ctx: &Ctx, open: bool) {
     if open {
         if !ctx.consented_storage.get_untracked() {
             ctx.consented_storage.set(true);
+            // Listeners on the host's window only from the first open: until the visitor
+            // uses the chat, the widget adds nothing to the page but its host element.
+            watch_online(ctx);
             resume(ctx);
         }
         let input = ctx.input;

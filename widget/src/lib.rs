@@ -102,7 +102,6 @@ pub fn mount(root: web_sys::ShadowRoot, bubble: web_sys::HtmlElement, config: Js
     let c = ctx.clone();
     leptos::mount::mount_to(container, move || view! { <Widget ctx=c/> }).forget();
     effects::persist(&ctx);
-    effects::watch_online(&ctx);
     load_kb(&ctx);
     // The engine's per-word cache and stemmers are set up on first use; do that now, while the
     // browser is idle, so the visitor's first message is answered without that one-off cost.
@@ -119,6 +118,7 @@ pub fn mount(root: web_sys::ShadowRoot, bubble: web_sys::HtmlElement, config: Js
 fn load_kb(ctx: &Ctx) {
     let Some(url) = ctx.cfg.kb.clone() else { return };
     let faq = ctx.faq;
+    let emoji = ctx.cfg.persona.emoji;
     leptos::task::spawn_local(async move {
         let text = match gloo_net::http::Request::get(&url).send().await {
             Ok(r) if r.ok() => r.text().await.unwrap_or_default(),
@@ -132,7 +132,14 @@ fn load_kb(ctx: &Ctx) {
             }
         };
         match parse_kb(&text) {
-            Ok(kb) => faq.set(Some(Arc::new(FaqIndex::new(&kb)))),
+            Ok(mut kb) => {
+                // `persona.emoji: false` (the default) holds for answers too: a knowledge base
+                // written for other channels may use emoji the owner does not want in the chat.
+                for a in &mut kb.articles {
+                    a.answer = markup::without_emoji_unless(&a.answer, emoji);
+                }
+                faq.set(Some(Arc::new(FaqIndex::new(&kb))))
+            }
             Err(e) => web_sys::console::error_1(&format!("[tandem] knowledge base {url}: {e}").into()),
         }
     });

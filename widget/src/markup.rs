@@ -56,6 +56,40 @@ pub fn segments(text: &str) -> Vec<Segment> {
     out
 }
 
+/// Pictographic emoji and the characters that only ever build them (presentation selector,
+/// skin tones, zero-width joiner, tag characters, regional-indicator flags).
+fn is_emoji_part(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B50..=0x2B55 | 0xFE0F | 0x200D | 0xE0020..=0xE007F)
+}
+
+/// The owner's `persona.emoji` setting applied to a bot text (a knowledge-base answer, the
+/// greeting override): with emoji off they are dropped, so the bot never uses them even when
+/// the site's knowledge base does. Spaces left doubled by a dropped emoji are closed up.
+pub fn without_emoji_unless(text: &str, emoji_allowed: bool) -> String {
+    if emoji_allowed || !text.chars().any(is_emoji_part) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut dropped = false;
+    for c in text.chars() {
+        if is_emoji_part(c) {
+            dropped = true;
+            continue;
+        }
+        if dropped && c == ' ' && (out.is_empty() || out.ends_with([' ', '\n'])) {
+            continue;
+        }
+        // "Tot snel 👋!" reads "Tot snel!", not "Tot snel !".
+        if dropped && matches!(c, '.' | ',' | '!' | '?' | ':' | ';') && out.ends_with(' ') {
+            out.pop();
+        }
+        dropped = false;
+        out.push(c);
+    }
+    out.trim_end_matches([' ']).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +137,16 @@ mod tests {
                 .collect();
             assert_eq!(joined, s);
         }
+    }
+
+    #[test]
+    fn emoji_are_dropped_when_the_owner_turns_them_off() {
+        assert_eq!(without_emoji_unless("Open van 9 tot 17 uur 😊 Tot snel! 🚲👋🏽", false), "Open van 9 tot 17 uur Tot snel!");
+        assert_eq!(without_emoji_unless("👋 Hoi ❤️ daar 👍!", false), "Hoi daar!");
+        assert_eq!(without_emoji_unless("Familie 👨‍👩‍👧 en vlag 🇳🇱.", false), "Familie en vlag.");
+        assert_eq!(without_emoji_unless("Open 😊", true), "Open 😊");
+        // Ordinary typography stays: arrows, bullets, the euro sign, "›" in menu paths.
+        let plain = "Mijn account › Bestellingen → € 4,95 • 10–17 uur";
+        assert_eq!(without_emoji_unless(plain, false), plain);
     }
 }
