@@ -84,7 +84,7 @@ fn run() -> Res<()> {
             phrases.push(PhraseRow { lang: "en", kind: "Valence".into(), weight: scale(v), words, src: at(&vader, n, "") });
         } else if tok.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-') && tok.bytes().any(|b| b.is_ascii_lowercase()) {
             let f = fold::fold_str(tok);
-            if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str())) {
+            if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str()) && !EN_VALENCED_KINDS.contains(&k.as_str())) {
                 continue;
             }
             en_lex.add(f, v); // English keys are surface forms (VADER's own design)
@@ -291,6 +291,11 @@ fn read_valences(file: &Path) -> Res<BTreeMap<String, i8>> {
 const MODIFIER_KINDS: &[&str] = &["Negator", "Booster", "StrongBooster", "Damper", "Contrast", "Interjection", "Repeat", "Boundary", "Expect"];
 /// Modifier kinds that only mark a word for a rule; the word keeps its own valence.
 const MARKER_KINDS: &[&str] = &["Boundary", "Expect"];
+/// English modifier kinds that also keep VADER's valence, as VADER scores them: an
+/// interjection ("yay", "wow", "yeah") is a sentiment word of its own in tweets ("Yay!",
+/// "Wow wow wow") and only opens the sarcastic "wow, another delay" form
+/// (`rules::sarcasm_form_rule` flips it there). "well" is zeroed in `en_custom.tsv`.
+const EN_VALENCED_KINDS: &[&str] = &["Interjection"];
 
 /// `lang<TAB>kind<TAB>word`.
 fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {

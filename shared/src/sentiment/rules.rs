@@ -524,7 +524,9 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
             k += 1;
         }
         // the opener: one or two words, the last positive, then a comma / ! / …
-        let opener = (k..n.min(k + 2)).find(|&j| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j]);
+        let plain = |j: usize| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j];
+        // or, with no positive word after it, a positive interjection itself ("wow, another delay")
+        let opener = (k..n.min(k + 2)).find(|&j| plain(j)).or((k > i && plain(k - 1)).then(|| k - 1));
         if let Some(j) = opener {
             // a tag particle may follow the opener: "geweldig hoor, ...", "top zeg, ..."
             let mut brk = j + 1;
