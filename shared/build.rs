@@ -295,7 +295,7 @@ const MARKER_KINDS: &[&str] = &["Boundary", "Expect"];
 /// interjection ("yay", "wow", "yeah") is a sentiment word of its own in tweets ("Yay!",
 /// "Wow wow wow") and only opens the sarcastic "wow, another delay" form
 /// (`rules::sarcasm_form_rule` flips it there). "well" is zeroed in `en_custom.tsv`.
-const EN_VALENCED_KINDS: &[&str] = &["Interjection"];
+const EN_VALENCED_KINDS: &[&str] = &["Interjection", "Booster", "StrongBooster", "Negator"];
 
 /// `lang<TAB>kind<TAB>word`.
 fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {

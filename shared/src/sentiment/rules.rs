@@ -284,7 +284,9 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
 }
 
 /// "super", "erg", "vet" are boosters before a sentiment word ("super slecht")
-/// and sentiment words on their own ("super!", "dat is erg").
+/// and sentiment words on their own ("super!", "dat is erg"). Likewise English "no"
+/// (VADER -1.2): negative on its own ("no electricity for hours"), only a negator before
+/// a sentiment or expectation word ("no problem", "no reply"), as in VADER.
 pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
         if s.val[i] == 0.0 || s.covered[i] {
@@ -292,7 +294,8 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
         }
         let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
         let t = &p.tokens[i];
-        if !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
+        let negator = modifier_at(s, i) == Some(Modifier::Negator);
+        if !negator && !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
             continue;
         }
         let clause = t.clause;
@@ -300,7 +303,7 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
             .take_while(|&k| s.p.tokens[k].clause == clause)
             .filter(|&k| s.p.tokens[k].is_word())
             .take(2)
-            .any(|k| s.val[k] != 0.0);
+            .any(|k| s.val[k] != 0.0 || (negator && modifier_at(s, k) == Some(Modifier::Expect)));
         if next_has_valence {
             s.val[i] = 0.0;
             let orig = s.p.orig(&t);
