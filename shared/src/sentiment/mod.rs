@@ -100,7 +100,9 @@ fn run(p: &Parsed<'_>, explain: bool) -> Outcome {
     val.resize(n, 0.0);
     covered.resize(n, false);
     negated.resize(n, false);
-    modifier.extend(p.tokens.iter().map(|t| t.lex.modifier));
+    // Dutch-only modifiers are plain words in English text: "the best movie", "I want".
+    let english = det.lang == Lang::En && !det.mixed;
+    modifier.extend(p.tokens.iter().map(|t| if english && t.lex.has(vocab::flag::NL_MODIFIER) { None } else { t.lex.modifier }));
     let mut s = Scoring {
         p,
         det,
