@@ -146,7 +146,14 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
                     modifier_at(s, k) == Some(Modifier::Negator)
                         && !ids.contains(&s.p.tokens[k].lex.phrase_word(m.phrase.lang))
                 });
-                if m.phrase.kind == PhraseKind::Valence && gap_negator {
+                // A verb negator before the phrase negates it as it would a word: "never
+                // worked well", "wouldn't highly recommend" (not "no"/"geen": "no thank you").
+                let negator_before = || {
+                    negator_back(s, m.start, v < 0.0).is_some_and(|j| {
+                        !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[j])) && !never_so(s, j, m.start)
+                    })
+                };
+                if m.phrase.kind == PhraseKind::Valence && (gap_negator || negator_before()) {
                     v *= N_SCALAR;
                     s.negated[m.end] = true;
                     s.ev("negation", m.text(s.p), N_SCALAR);
@@ -426,7 +433,11 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
                     && !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[k]))
                     && !matches!(s.p.norm(&s.p.tokens[j]), "neither" | "nor" | "noch")
             });
-            if !cancelled {
+            if never_so(s, j, i) {
+                s.val[i] *= NEVER_SO;
+                let orig = s.p.orig(&s.p.tokens[j]);
+                s.ev("never_so", orig, NEVER_SO);
+            } else if !cancelled {
                 negate(s, i, j, expect);
             }
         }
@@ -434,14 +445,30 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
     postpositive_negation(s);
 }
 
+/// VADER `_negation_check`: "never so happy", "never this good", "nooit zo goed geholpen"
+/// is emphasis, not negation: × 1.25 instead of `N_SCALAR`.
+pub const NEVER_SO: f32 = 1.25;
+const NEVER: &[&str] = &["never", "nooit"];
+const NEVER_DEGREE: &[&str] = &["so", "this", "that", "zo", "dit"];
+
+/// Whether the negator at `j` is "never"/"nooit" with a degree word between it and `i`.
+fn never_so(s: &Scoring<'_, '_>, j: usize, i: usize) -> bool {
+    NEVER.contains(&s.p.norm(&s.p.tokens[j])) && (j + 1..i).any(|k| NEVER_DEGREE.contains(&s.p.norm(&s.p.tokens[k])))
+}
+
 /// The negator governing word `i`, scanning back within its clause.
 fn negator_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    negator_back(s, i, s.val[i] < 0.0)
+}
+
+/// The negator governing what starts at token `i` (negative: the nearer scope).
+fn negator_back(s: &Scoring<'_, '_>, i: usize, negative: bool) -> Option<usize> {
     let clause = s.p.tokens[i].clause;
     (0..i)
         .rev()
         .take_while(|&j| s.p.tokens[j].clause == clause)
         .filter(|&j| s.p.tokens[j].is_word())
-        .take(if s.val[i] < 0.0 { NEG_SCOPE_NEGATIVE } else { NEG_SCOPE })
+        .take(if negative { NEG_SCOPE_NEGATIVE } else { NEG_SCOPE })
         .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast)))
         .enumerate()
         .find(|&(d, j)| {
