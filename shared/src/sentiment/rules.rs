@@ -418,7 +418,10 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let expect = s.val[i] == 0.0 && modifier_at(s, i) == Some(Modifier::Expect);
-        if s.val[i] == 0.0 && !expect {
+        // an interjection ending its clause ("... wouldn't be against me lol") comments on
+        // it and is not negated; inside it, it may be a noun ("doesn't have any wow factor")
+        let comment = modifier_at(s, i) == Some(Modifier::Interjection) && next_word(s, i).is_none();
+        if s.val[i] == 0.0 && !expect || comment {
             continue;
         }
         if let Some(j) = negator_before(s, i) {
@@ -466,7 +469,8 @@ fn negator_back(s: &Scoring<'_, '_>, i: usize, negative: bool) -> Option<usize> 
     let clause = s.p.tokens[i].clause;
     (0..i)
         .rev()
-        .take_while(|&j| s.p.tokens[j].clause == clause)
+        // a face or emoji closes what came before it ("NOT :) I heart overbooking")
+        .take_while(|&j| s.p.tokens[j].clause == clause && !matches!(s.p.tokens[j].kind, Kind::Emoticon | Kind::Emoji))
         .filter(|&j| s.p.tokens[j].is_word())
         .take(if negative { NEG_SCOPE_NEGATIVE } else { NEG_SCOPE })
         .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast)))
