@@ -314,13 +314,18 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
             .take_while(|&k| s.p.tokens[k].clause == clause)
             .filter(|&k| s.p.tokens[k].is_word())
             .take(2)
-            .any(|k| s.val[k] != 0.0 || (negator && modifier_at(s, k) == Some(Modifier::Expect)));
+            .any(|k| (s.val[k] != 0.0 && !same_word(s, i, k)) || (negator && modifier_at(s, k) == Some(Modifier::Expect)));
         if next_has_valence {
             s.val[i] = 0.0;
             let orig = s.p.orig(&t);
             s.ev("booster_not_word", orig, 0.0);
         }
     }
+}
+
+/// The same word form twice ("damn damn damn", "so so"): repetition, not a modifier.
+fn same_word(s: &Scoring<'_, '_>, a: usize, b: usize) -> bool {
+    s.p.norm(&s.p.tokens[a]) == s.p.norm(&s.p.tokens[b])
 }
 
 fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
@@ -377,6 +382,9 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
         let mut n_evs = 0;
         for (d, j) in scope_before(s, i) {
             let tj = &s.p.tokens[j];
+            if same_word(s, i, j) && s.val[j] != 0.0 {
+                continue; // a repeated sentiment word counts for itself ("damn damn")
+            }
             let base = match modifier_at(s, j) {
                 Some(Modifier::Booster) => B_INCR,
                 Some(Modifier::StrongBooster) => B_INCR_STRONG,
@@ -421,7 +429,8 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
         // an interjection ending its clause ("... wouldn't be against me lol") comments on
         // it and is not negated; inside it, it may be a noun ("doesn't have any wow factor")
         let comment = modifier_at(s, i) == Some(Modifier::Interjection) && next_word(s, i).is_none();
-        if s.val[i] == 0.0 && !expect || comment {
+        // a negator's own valence ("no no no!") is not negated by the one before it
+        if s.val[i] == 0.0 && !expect || comment || modifier_at(s, i) == Some(Modifier::Negator) {
             continue;
         }
         if let Some(j) = negator_before(s, i) {
