@@ -429,8 +429,10 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
         // an interjection ending its clause ("... wouldn't be against me lol") comments on
         // it and is not negated; inside it, it may be a noun ("doesn't have any wow factor")
         let comment = modifier_at(s, i) == Some(Modifier::Interjection) && next_word(s, i).is_none();
-        // a negator's own valence ("no no no!") is not negated by the one before it
-        if s.val[i] == 0.0 && !expect || comment || modifier_at(s, i) == Some(Modifier::Negator) {
+        // a negator's own valence ("no no no!") is not negated by the one before it, nor
+        // is a curse: it swears at the clause, it is not its predicate ("without a fucking ...")
+        let own = modifier_at(s, i) == Some(Modifier::Negator) || s.p.tokens[i].lex.profanity.is_some();
+        if s.val[i] == 0.0 && !expect || comment || own {
             continue;
         }
         if let Some(j) = negator_before(s, i) {
