@@ -685,7 +685,9 @@ pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
 /// "like" comparing, not liking: after a form of be/feel/look/sound/seem ("it's like
 /// a dream", "feels like home") or before an article or pronoun without a subject
 /// before it ("like a charm"). "kind of" / "sort of" are dampers, not kindness.
-/// The words `word_sense_rule` reads.
+/// "well" has VADER's 1.1 ("doing well", "get well soon", "works well") except as a
+/// discourse marker standing alone at the start of its clause ("Well, ..."), in "as well"
+/// and "oh well". The words `word_sense_rule` reads.
 pub(crate) const SENSE_WORDS: &[&str] = &["like", "kind", "sort", "well"];
 pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
     if !s.p.any_flag(flag::SENSE) {
@@ -718,8 +720,9 @@ pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
                 let orig = s.p.orig(&toks[i]);
                 s.ev("kind_of_damper", orig, 0.0);
             }
-            "well" if s.val[i] == 0.0 && prev != Some("as") => {
-                let good = prev.is_some_and(|p| WELL_PREV.contains(&p)) || next.is_some_and(|n| WELL_NEXT.contains(&n));
+            "well" if s.val[i] == 0.0 && prev != Some("as") && prev != Some("oh") => {
+                let discourse = s.p.tokens.get(i + 1).is_none_or(|t| !t.is_word()) && prev.is_none();
+                let good = !discourse || prev.is_some_and(|p| WELL_PREV.contains(&p)) || next.is_some_and(|n| WELL_NEXT.contains(&n));
                 if good {
                     s.val[i] = WELL_VALENCE;
                     s.modifier[i] = None;
