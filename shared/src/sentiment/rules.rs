@@ -20,6 +20,7 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     booster_rule,
     negation_rule,
     sarcasm_form_rule,
+    thanks_for_harm_rule,
     contrast_rule,
     hypothetical_rule,
     exasperation_rule,
@@ -612,6 +613,50 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
             }
         }
         i += 1;
+    }
+}
+
+/// "thank you for wasting my money", "thanks Hermine for ruining my week", "bedankt voor
+/// het verpesten": thanks for a harm is sarcasm. The thanks (one or two words before
+/// "for"/"voor") flips like a sarcastic opener when the first content word after "for" is
+/// negative; "thanks for the quick fix of my broken phone" stays thanks.
+const THANKS: &[&str] = &["thanks", "thank", "thx", "bedankt", "dank"];
+const THANKS_FOR: &[&str] = &["for", "voor"];
+const THANKS_SKIP: &[&str] = &["the", "a", "an", "my", "your", "this", "that", "all", "de", "het", "een", "mijn", "jullie"];
+pub fn thanks_for_harm_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    for i in 0..toks.len() {
+        if !toks[i].is_word() || !THANKS.contains(&s.p.norm(&toks[i])) {
+            continue;
+        }
+        // the valence sits on the word, or on the phrase's last word ("thank you")
+        let Some(t) = [Some(i), next_word(s, i)].into_iter().flatten().find(|&t| s.val[t] > 0.0 && !s.negated[t]) else {
+            continue;
+        };
+        // "for" within the next three words of the clause ("thank you for", "thanks Hermine for")
+        let mut k = i;
+        let Some(f) = (0..3).find_map(|_| {
+            k = next_word(s, k)?;
+            THANKS_FOR.contains(&s.p.norm(&toks[k])).then_some(k)
+        }) else {
+            continue;
+        };
+        let mut c = f;
+        let harm = loop {
+            match next_word(s, c) {
+                Some(n) if THANKS_SKIP.contains(&s.p.norm(&toks[n])) => c = n,
+                Some(n) => break s.val[n] < 0.0,
+                None => break false,
+            }
+        };
+        if harm {
+            let v = s.val[t];
+            s.val[t] = -v * SARCASM_FLIP;
+            let orig = s.p.orig(&toks[i]);
+            s.ev("sarcasm", orig, s.val[t] - v);
+            s.frustration += FRUST_SARCASM;
+            s.ev("frustration", orig, FRUST_SARCASM);
+        }
     }
 }
 
