@@ -436,7 +436,9 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
         if s.val[i] == 0.0 && !expect || comment || own {
             continue;
         }
-        if let Some(j) = negator_before(s, i) {
+        if let Some(j) = least_before(s, i) {
+            negate(s, i, j, expect);
+        } else if let Some(j) = negator_before(s, i) {
             // Two negators side by side cancel: "not without merit", "niet zonder
             // reden", "never not happy". Only adjacent ones: at a distance they are two
             // negations of their own ("neither funny nor clever", "don't care don't
@@ -469,6 +471,14 @@ const NEVER_DEGREE: &[&str] = &["so", "this", "that", "zo", "dit"];
 /// Whether the negator at `j` is "never"/"nooit" with a degree word between it and `i`.
 fn never_so(s: &Scoring<'_, '_>, j: usize, i: usize) -> bool {
     NEVER.contains(&s.p.norm(&s.p.tokens[j])) && (j + 1..i).any(|k| NEVER_DEGREE.contains(&s.p.norm(&s.p.tokens[k])))
+}
+
+/// VADER `_least_check`: "the least helpful agent" negates "helpful"; "at least" and "very
+/// least" do not ("at least it works"). Only the word right after "least".
+fn least_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    let j = prev_word(s, i).filter(|&j| j + 1 == i && s.p.norm(&s.p.tokens[j]) == "least")?;
+    let before = prev_word(s, j).map(|k| s.p.norm(&s.p.tokens[k]));
+    (!matches!(before, Some("at" | "very"))).then_some(j)
 }
 
 /// The negator governing word `i`, scanning back within its clause.
