@@ -372,16 +372,25 @@ pub fn elongation_rule(s: &mut Scoring<'_, '_>) {
 }
 
 /// Boosters and dampers up to three words before a sentiment word scale it.
+/// A valence phrase is boosted from before its first word ("really sick of", "so thank
+/// you"): its valence sits on its last word.
 pub fn booster_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
+        if s.val[i] == 0.0 || !s.p.tokens[i].is_word() {
             continue;
         }
+        let anchor = if s.covered[i] {
+            let start = s.matches.iter().find(|m| m.end == i && m.phrase.kind == PhraseKind::Valence).map(|m| m.start);
+            let Some(start) = start else { continue };
+            start
+        } else {
+            i
+        };
         let mut delta = 0.0;
         // at most `SCOPE` modifiers: a fixed array, no allocation per sentiment word
         let mut evs: [(usize, f32, &str); SCOPE] = [(0, 0.0, ""); SCOPE];
         let mut n_evs = 0;
-        for (d, j) in scope_before(s, i) {
+        for (d, j) in scope_before(s, anchor) {
             let tj = &s.p.tokens[j];
             if same_word(s, i, j) && s.val[j] != 0.0 {
                 continue; // a repeated sentiment word counts for itself ("damn damn")
