@@ -607,7 +607,10 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                 let rest = (brk + 1..n).take_while(|&r| toks[r].sentence == sent);
                 let (mut repeat, mut neg, mut pos) = (false, 0.0, false);
                 for r in rest {
-                    repeat |= modifier_at(s, r) == Some(Modifier::Repeat);
+                    // "another" repeats only as a determiner ("another delay"), not as the
+                    // pronoun ending a clause ("from one prescription to another")
+                    let pronoun = s.p.norm(&toks[r]) == "another" && next_word(s, r).is_none();
+                    repeat |= modifier_at(s, r) == Some(Modifier::Repeat) && !pronoun;
                     if s.val[r] < 0.0 {
                         neg += s.val[r];
                     } else if s.val[r] > 0.0 {
