@@ -29,6 +29,8 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     deadline_rule,
 ];
 
+/// Weight of a face or emoji that closes the message (own choice, see `lexicon_rule`).
+pub const CLOSING_FACE: f32 = 1.5;
 /// VADER `B_INCR` / `B_DECR`: a booster/damper adds/removes this much valence.
 pub const B_INCR: f32 = 0.293;
 /// Strong boosters ("ontzettend", "extremely"): own choice, ~2 × B_INCR.
@@ -280,6 +282,16 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
             _ => None,
         };
         let Some((v, rule)) = hit else { continue };
+        // A face or emoji closing the message is the writer's verdict on all of it
+        // ("making a mess of the kitchen :)"): it counts `CLOSING_FACE` times.
+        // (only punctuation, URLs, digits — "😡!!!1" — or more of its kind may follow)
+        let words_after = |n: &Token| match n.kind {
+            Kind::Word => n.lex.has(flag::ASCII_LOWER) || n.caps,
+            Kind::Emoji | Kind::Emoticon => n.kind != t.kind,
+            _ => false,
+        };
+        let closing = matches!(t.kind, Kind::Emoji | Kind::Emoticon) && !p.tokens[i + 1..].iter().any(words_after);
+        let v = if closing { v * CLOSING_FACE } else { v };
         s.val[i] = v;
         let orig = s.p.orig(&t);
         s.ev(rule, orig, v);
