@@ -269,6 +269,9 @@ fn elongated_valence(norm: &str, langs: &[Lang]) -> Option<(f32, &'static str)> 
 
 /// Base valence of every token that no phrase covers: words, emoji, emoticons.
 pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
+    // The last word with letters: faces after it close the message (only punctuation,
+    // URLs, digits — "😡!!!1" — and more faces follow them).
+    let last_text = s.p.tokens.iter().rposition(|n| n.kind == Kind::Word && (n.lex.has(flag::ASCII_LOWER) || n.caps));
     for i in 0..s.p.tokens.len() {
         if s.covered[i] {
             continue;
@@ -284,13 +287,7 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
         let Some((v, rule)) = hit else { continue };
         // A face or emoji closing the message is the writer's verdict on all of it
         // ("making a mess of the kitchen :)"): it counts `CLOSING_FACE` times.
-        // (only punctuation, URLs, digits — "😡!!!1" — or more of its kind may follow)
-        let words_after = |n: &Token| match n.kind {
-            Kind::Word => n.lex.has(flag::ASCII_LOWER) || n.caps,
-            Kind::Emoji | Kind::Emoticon => n.kind != t.kind,
-            _ => false,
-        };
-        let closing = matches!(t.kind, Kind::Emoji | Kind::Emoticon) && !p.tokens[i + 1..].iter().any(words_after);
+        let closing = matches!(t.kind, Kind::Emoji | Kind::Emoticon) && last_text.is_none_or(|l| i > l);
         let v = if closing { v * CLOSING_FACE } else { v };
         s.val[i] = v;
         let orig = s.p.orig(&t);
@@ -392,7 +389,14 @@ pub fn booster_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let anchor = if s.covered[i] {
-            let start = s.matches.iter().find(|m| m.end == i && m.phrase.kind == PhraseKind::Valence).map(|m| m.start);
+            // matches are in token order and short: look only at those starting just before `i`
+            let hi = s.matches.partition_point(|m| m.start <= i);
+            let start = s.matches[..hi]
+                .iter()
+                .rev()
+                .take_while(|m| m.start + MAX_PHRASE_SPAN >= i)
+                .find(|m| m.end == i && m.phrase.kind == PhraseKind::Valence)
+                .map(|m| m.start);
             let Some(start) = start else { continue };
             start
         } else {
