@@ -49,6 +49,7 @@ fn run() -> Res<()> {
     let nl = Stemmer::create(Algorithm::Dutch);
 
     let modifiers = read_modifiers(&dir.join("modifiers.tsv"))?;
+    let nl_only_modifiers = read_nl_only_modifiers(&dir.join("modifiers.tsv"))?;
     let stop = read_stopwords(&dir.join("stopwords.tsv"))?;
     // Exactly the rule of `text::stem_all`: short words, stopwords and words with
     // non-letters are their own stem.
@@ -84,7 +85,7 @@ fn run() -> Res<()> {
             phrases.push(PhraseRow { lang: "en", kind: "Valence".into(), weight: scale(v), words, src: at(&vader, n, "") });
         } else if tok.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-') && tok.bytes().any(|b| b.is_ascii_lowercase()) {
             let f = fold::fold_str(tok);
-            if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str())) {
+            if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str()) && !EN_VALENCED_KINDS.contains(&k.as_str())) {
                 continue;
             }
             en_lex.add(f, v); // English keys are surface forms (VADER's own design)
@@ -187,6 +188,7 @@ fn run() -> Res<()> {
     emit_table(&mut out, "MODIFIERS", "Modifier", modifiers.iter().map(|(k, v)| (k.clone(), format!("Modifier::{v}"))));
     emit_table(&mut out, "STOPWORDS", "u8", stop.iter().map(|(k, v)| (k.clone(), v.to_string())));
     emit_table(&mut out, "ACRONYMS", "()", acronyms.iter().map(|k| (k.clone(), "()".to_string())));
+    emit_table(&mut out, "NL_ONLY_MODIFIERS", "()", nl_only_modifiers.iter().map(|k| (k.clone(), "()".to_string())));
 
     // Phrases: words stemmed in the phrase's language, sorted by (first word, lang, length desc).
     let mut rows: Vec<(String, PhraseRow)> = Vec::new();
@@ -291,6 +293,11 @@ fn read_valences(file: &Path) -> Res<BTreeMap<String, i8>> {
 const MODIFIER_KINDS: &[&str] = &["Negator", "Booster", "StrongBooster", "Damper", "Contrast", "Interjection", "Repeat", "Boundary", "Expect"];
 /// Modifier kinds that only mark a word for a rule; the word keeps its own valence.
 const MARKER_KINDS: &[&str] = &["Boundary", "Expect"];
+/// English modifier kinds that also keep VADER's valence, as VADER scores them: an
+/// interjection ("yay", "wow", "yeah") is a sentiment word of its own in tweets ("Yay!",
+/// "Wow wow wow") and only opens the sarcastic "wow, another delay" form
+/// (`rules::sarcasm_form_rule` flips it there). "well" is zeroed in `en_custom.tsv`.
+const EN_VALENCED_KINDS: &[&str] = &["Interjection", "Booster", "StrongBooster", "Negator"];
 
 /// `lang<TAB>kind<TAB>word`.
 fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {
@@ -315,6 +322,22 @@ fn read_modifiers(file: &Path) -> Res<BTreeMap<String, String>> {
         }
     }
     Ok(m)
+}
+
+/// Modifier words listed for Dutch only ("best", "want", "die", "nooit"): in English text
+/// they are ordinary words ("the best", "I want", "die"), `sentiment::run` drops their kind.
+fn read_nl_only_modifiers(file: &Path) -> Res<BTreeSet<String>> {
+    let (mut nl, mut en) = (BTreeSet::new(), BTreeSet::new());
+    for (_, line) in lines(file)? {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let key = fold::fold_str(cols.get(2).copied().unwrap_or("").trim());
+        let set = if cols[0] == "nl" { &mut nl } else { &mut en };
+        if let Some(bare) = unapostrophed(&key) {
+            set.insert(bare);
+        }
+        set.insert(key);
+    }
+    Ok(nl.difference(&en).cloned().collect())
 }
 
 /// The form of a word typed without its apostrophe, when that form is unambiguous: the

@@ -59,9 +59,13 @@ impl Detection {
 /// Detect nl / en / unknown (and mixed) from function words, lexicon membership and spelling.
 pub fn detect(p: &Parsed<'_>) -> Detection {
     let (mut nl, mut en) = (0.0f32, 0.0f32);
-    for t in p.tokens.iter().filter(|t| t.is_word()) {
+    for (n, t) in p.tokens.iter().enumerate().filter(|(_, t)| t.is_word()) {
         if !t.lex.has(flag::ASCII_LOWER) {
             continue; // digits, non-Latin scripts
+        }
+        // a word repeated in a row counts once ("die die die" is one Dutch-looking word)
+        if n > 0 && p.tokens[n - 1].is_word() && p.norm(&p.tokens[n - 1]) == p.norm(t) {
+            continue;
         }
         match t.stop {
             1 => nl += STOPWORD_WEIGHT,

@@ -206,6 +206,11 @@ fn emoticon_at(text: &str, i: usize) -> Option<usize> {
             if last.is_ascii_alphanumeric() && next.is_some_and(|n| n.is_ascii_alphanumeric()) {
                 continue;
             }
+            // A reversed face ("):", "(:") must not follow text: "(those on twitter):" closes
+            // a bracket before a colon.
+            if matches!(first, b'(' | b')') && prev.is_some_and(|p| !p.is_ascii_whitespace()) {
+                continue;
+            }
             // A face starting with a letter/digit ("xd", "8)") must stand alone.
             if first.is_ascii_alphanumeric() && prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
                 continue;

@@ -100,7 +100,9 @@ fn run(p: &Parsed<'_>, explain: bool) -> Outcome {
     val.resize(n, 0.0);
     covered.resize(n, false);
     negated.resize(n, false);
-    modifier.extend(p.tokens.iter().map(|t| t.lex.modifier));
+    // Dutch-only modifiers are plain words in English text: "the best movie", "I want".
+    let english = det.lang == Lang::En && !det.mixed;
+    modifier.extend(p.tokens.iter().map(|t| if english && t.lex.has(vocab::flag::NL_MODIFIER) { None } else { t.lex.modifier }));
     let mut s = Scoring {
         p,
         det,
@@ -147,10 +149,15 @@ fn run(p: &Parsed<'_>, explain: bool) -> Outcome {
 /// only, unless the message is mixed or its language unknown (then both, Dutch first
 /// for unknown). "slim" (nl: smart) and "boss" (Dutch stem "bos" = "boos", angry) must
 /// not score in English text, nor "ideal" (iDEAL, the payment) in Dutch text.
+/// Below this much Dutch evidence (`lang::detect`), English is looked up too.
+const WEAK_NL: f32 = 2.0;
 pub fn lookup_langs(det: &Detection) -> &'static [Lang] {
+    // A Dutch verdict from one function word or two lexicon words ("Even
+    // better!", "Spammer. Die.") is too weak to shut English out: look in both, Dutch first.
+    let weak_nl = det.lang == Lang::Nl && det.nl < WEAK_NL;
     match (det.lang, det.mixed) {
         (Lang::En, false) => &[Lang::En],
-        (Lang::Nl, false) => &[Lang::Nl],
+        (Lang::Nl, false) if !weak_nl => &[Lang::Nl],
         (Lang::En, true) => &[Lang::En, Lang::Nl],
         _ => &[Lang::Nl, Lang::En],
     }

@@ -20,6 +20,7 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     booster_rule,
     negation_rule,
     sarcasm_form_rule,
+    thanks_for_harm_rule,
     contrast_rule,
     hypothetical_rule,
     exasperation_rule,
@@ -28,6 +29,8 @@ pub const RULES: &[fn(&mut Scoring<'_, '_>)] = &[
     deadline_rule,
 ];
 
+/// Weight of a face or emoji that closes the message (own choice, see `lexicon_rule`).
+pub const CLOSING_FACE: f32 = 1.5;
 /// VADER `B_INCR` / `B_DECR`: a booster/damper adds/removes this much valence.
 pub const B_INCR: f32 = 0.293;
 /// Strong boosters ("ontzettend", "extremely"): own choice, ~2 × B_INCR.
@@ -42,6 +45,10 @@ pub const SCOPE: usize = 3;
 /// think the instructions were helpful". Own choice, tuned on the even half of the
 /// UCI and VADER English sets.
 pub const NEG_SCOPE: usize = 5;
+/// A negative word is negated from nearer: "not bad", "isn't slow at all", but not
+/// "haven't processed her death", "should not be allowed to get cancer" (the negator
+/// belongs to another verb). Own choice, measured on the VADER and UCI sets.
+pub const NEG_SCOPE_NEGATIVE: usize = 3;
 /// Determiner negators negate their noun phrase only, so they keep VADER's `SCOPE`:
 /// "geen reactie op mijn klacht" does not make "klacht" positive.
 const DETERMINER_NEGATORS: &[&str] = &["geen", "no", "zonder", "without"];
@@ -142,7 +149,14 @@ pub fn phrase_rule(s: &mut Scoring<'_, '_>) {
                     modifier_at(s, k) == Some(Modifier::Negator)
                         && !ids.contains(&s.p.tokens[k].lex.phrase_word(m.phrase.lang))
                 });
-                if m.phrase.kind == PhraseKind::Valence && gap_negator {
+                // A verb negator before the phrase negates it as it would a word: "never
+                // worked well", "wouldn't highly recommend" (not "no"/"geen": "no thank you").
+                let negator_before = || {
+                    negator_back(s, m.start, v < 0.0).is_some_and(|j| {
+                        !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[j])) && !never_so(s, j, m.start)
+                    })
+                };
+                if m.phrase.kind == PhraseKind::Valence && (gap_negator || negator_before()) {
                     v *= N_SCALAR;
                     s.negated[m.end] = true;
                     s.ev("negation", m.text(s.p), N_SCALAR);
@@ -255,6 +269,9 @@ fn elongated_valence(norm: &str, langs: &[Lang]) -> Option<(f32, &'static str)> 
 
 /// Base valence of every token that no phrase covers: words, emoji, emoticons.
 pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
+    // The last word with letters: faces after it close the message (only punctuation,
+    // URLs, digits — "😡!!!1" — and more faces follow them).
+    let last_text = s.p.tokens.iter().rposition(|n| n.kind == Kind::Word && (n.lex.has(flag::ASCII_LOWER) || n.caps));
     for i in 0..s.p.tokens.len() {
         if s.covered[i] {
             continue;
@@ -268,6 +285,10 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
             _ => None,
         };
         let Some((v, rule)) = hit else { continue };
+        // A face or emoji closing the message is the writer's verdict on all of it
+        // ("making a mess of the kitchen :)"): it counts `CLOSING_FACE` times.
+        let closing = matches!(t.kind, Kind::Emoji | Kind::Emoticon) && last_text.is_none_or(|l| i > l);
+        let v = if closing { v * CLOSING_FACE } else { v };
         s.val[i] = v;
         let orig = s.p.orig(&t);
         s.ev(rule, orig, v);
@@ -284,7 +305,9 @@ pub fn lexicon_rule(s: &mut Scoring<'_, '_>) {
 }
 
 /// "super", "erg", "vet" are boosters before a sentiment word ("super slecht")
-/// and sentiment words on their own ("super!", "dat is erg").
+/// and sentiment words on their own ("super!", "dat is erg"). Likewise English "no"
+/// (VADER -1.2): negative on its own ("no electricity for hours"), only a negator before
+/// a sentiment or expectation word ("no problem", "no reply"), as in VADER.
 pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
         if s.val[i] == 0.0 || s.covered[i] {
@@ -292,7 +315,8 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
         }
         let p = s.p; // the parse is shared (not borrowed from `s`): read tokens in place
         let t = &p.tokens[i];
-        if !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
+        let negator = modifier_at(s, i) == Some(Modifier::Negator);
+        if !negator && !matches!(modifier_at(s, i), Some(Modifier::Booster | Modifier::StrongBooster | Modifier::Damper)) {
             continue;
         }
         let clause = t.clause;
@@ -300,13 +324,18 @@ pub fn booster_as_word_rule(s: &mut Scoring<'_, '_>) {
             .take_while(|&k| s.p.tokens[k].clause == clause)
             .filter(|&k| s.p.tokens[k].is_word())
             .take(2)
-            .any(|k| s.val[k] != 0.0);
+            .any(|k| (s.val[k] != 0.0 && !same_word(s, i, k)) || (negator && modifier_at(s, k) == Some(Modifier::Expect)));
         if next_has_valence {
             s.val[i] = 0.0;
             let orig = s.p.orig(&t);
             s.ev("booster_not_word", orig, 0.0);
         }
     }
+}
+
+/// The same word form twice ("damn damn damn", "so so"): repetition, not a modifier.
+fn same_word(s: &Scoring<'_, '_>, a: usize, b: usize) -> bool {
+    s.p.norm(&s.p.tokens[a]) == s.p.norm(&s.p.tokens[b])
 }
 
 fn is_emphasis_caps(s: &Scoring<'_, '_>, t: &Token) -> bool {
@@ -352,17 +381,36 @@ pub fn elongation_rule(s: &mut Scoring<'_, '_>) {
 }
 
 /// Boosters and dampers up to three words before a sentiment word scale it.
+/// A valence phrase is boosted from before its first word ("really sick of", "so thank
+/// you"): its valence sits on its last word.
 pub fn booster_rule(s: &mut Scoring<'_, '_>) {
     for i in 0..s.p.tokens.len() {
-        if s.val[i] == 0.0 || s.covered[i] || !s.p.tokens[i].is_word() {
+        if s.val[i] == 0.0 || !s.p.tokens[i].is_word() {
             continue;
         }
+        let anchor = if s.covered[i] {
+            // matches are in token order and short: look only at those starting just before `i`
+            let hi = s.matches.partition_point(|m| m.start <= i);
+            let start = s.matches[..hi]
+                .iter()
+                .rev()
+                .take_while(|m| m.start + MAX_PHRASE_SPAN >= i)
+                .find(|m| m.end == i && m.phrase.kind == PhraseKind::Valence)
+                .map(|m| m.start);
+            let Some(start) = start else { continue };
+            start
+        } else {
+            i
+        };
         let mut delta = 0.0;
         // at most `SCOPE` modifiers: a fixed array, no allocation per sentiment word
         let mut evs: [(usize, f32, &str); SCOPE] = [(0, 0.0, ""); SCOPE];
         let mut n_evs = 0;
-        for (d, j) in scope_before(s, i) {
+        for (d, j) in scope_before(s, anchor) {
             let tj = &s.p.tokens[j];
+            if same_word(s, i, j) && s.val[j] != 0.0 {
+                continue; // a repeated sentiment word counts for itself ("damn damn")
+            }
             let base = match modifier_at(s, j) {
                 Some(Modifier::Booster) => B_INCR,
                 Some(Modifier::StrongBooster) => B_INCR_STRONG,
@@ -404,10 +452,18 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
             continue;
         }
         let expect = s.val[i] == 0.0 && modifier_at(s, i) == Some(Modifier::Expect);
-        if s.val[i] == 0.0 && !expect {
+        // an interjection ending its clause ("... wouldn't be against me lol") comments on
+        // it and is not negated; inside it, it may be a noun ("doesn't have any wow factor")
+        let comment = modifier_at(s, i) == Some(Modifier::Interjection) && next_word(s, i).is_none();
+        // a negator's own valence ("no no no!") is not negated by the one before it, nor
+        // is a curse: it swears at the clause, it is not its predicate ("without a fucking ...")
+        let own = modifier_at(s, i) == Some(Modifier::Negator) || s.p.tokens[i].lex.profanity.is_some();
+        if s.val[i] == 0.0 && !expect || comment || own {
             continue;
         }
-        if let Some(j) = negator_before(s, i) {
+        if let Some(j) = least_before(s, i) {
+            negate(s, i, j, expect);
+        } else if let Some(j) = negator_before(s, i) {
             // Two negators side by side cancel: "not without merit", "niet zonder
             // reden", "never not happy". Only adjacent ones: at a distance they are two
             // negations of their own ("neither funny nor clever", "don't care don't
@@ -419,7 +475,11 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
                     && !DETERMINER_NEGATORS.contains(&s.p.norm(&s.p.tokens[k]))
                     && !matches!(s.p.norm(&s.p.tokens[j]), "neither" | "nor" | "noch")
             });
-            if !cancelled {
+            if never_so(s, j, i) {
+                s.val[i] *= NEVER_SO;
+                let orig = s.p.orig(&s.p.tokens[j]);
+                s.ev("never_so", orig, NEVER_SO);
+            } else if !cancelled {
                 negate(s, i, j, expect);
             }
         }
@@ -427,14 +487,39 @@ pub fn negation_rule(s: &mut Scoring<'_, '_>) {
     postpositive_negation(s);
 }
 
+/// VADER `_negation_check`: "never so happy", "never this good", "nooit zo goed geholpen"
+/// is emphasis, not negation: × 1.25 instead of `N_SCALAR`.
+pub const NEVER_SO: f32 = 1.25;
+const NEVER: &[&str] = &["never", "nooit"];
+const NEVER_DEGREE: &[&str] = &["so", "this", "that", "zo", "dit"];
+
+/// Whether the negator at `j` is "never"/"nooit" with a degree word between it and `i`.
+fn never_so(s: &Scoring<'_, '_>, j: usize, i: usize) -> bool {
+    NEVER.contains(&s.p.norm(&s.p.tokens[j])) && (j + 1..i).any(|k| NEVER_DEGREE.contains(&s.p.norm(&s.p.tokens[k])))
+}
+
+/// VADER `_least_check`: "the least helpful agent" negates "helpful"; "at least" and "very
+/// least" do not ("at least it works"). Only the word right after "least".
+fn least_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    let j = prev_word(s, i).filter(|&j| j + 1 == i && s.p.norm(&s.p.tokens[j]) == "least")?;
+    let before = prev_word(s, j).map(|k| s.p.norm(&s.p.tokens[k]));
+    (!matches!(before, Some("at" | "very"))).then_some(j)
+}
+
 /// The negator governing word `i`, scanning back within its clause.
 fn negator_before(s: &Scoring<'_, '_>, i: usize) -> Option<usize> {
+    negator_back(s, i, s.val[i] < 0.0)
+}
+
+/// The negator governing what starts at token `i` (negative: the nearer scope).
+fn negator_back(s: &Scoring<'_, '_>, i: usize, negative: bool) -> Option<usize> {
     let clause = s.p.tokens[i].clause;
     (0..i)
         .rev()
-        .take_while(|&j| s.p.tokens[j].clause == clause)
+        // a face or emoji closes what came before it ("NOT :) I heart overbooking")
+        .take_while(|&j| s.p.tokens[j].clause == clause && !matches!(s.p.tokens[j].kind, Kind::Emoticon | Kind::Emoji))
         .filter(|&j| s.p.tokens[j].is_word())
-        .take(NEG_SCOPE)
+        .take(if negative { NEG_SCOPE_NEGATIVE } else { NEG_SCOPE })
         .take_while(|&j| !matches!(modifier_at(s, j), Some(Modifier::Boundary | Modifier::Contrast)))
         .enumerate()
         .find(|&(d, j)| {
@@ -524,7 +609,9 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
             k += 1;
         }
         // the opener: one or two words, the last positive, then a comma / ! / …
-        let opener = (k..n.min(k + 2)).find(|&j| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j]);
+        let plain = |j: usize| s.val[j] > 0.0 && !s.negated[j] && !s.covered[j];
+        // or, with no positive word after it, a positive interjection itself ("wow, another delay")
+        let opener = (k..n.min(k + 2)).find(|&j| plain(j)).or((k > i && plain(k - 1)).then(|| k - 1));
         if let Some(j) = opener {
             // a tag particle may follow the opener: "geweldig hoor, ...", "top zeg, ..."
             let mut brk = j + 1;
@@ -536,7 +623,10 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                 let rest = (brk + 1..n).take_while(|&r| toks[r].sentence == sent);
                 let (mut repeat, mut neg, mut pos) = (false, 0.0, false);
                 for r in rest {
-                    repeat |= modifier_at(s, r) == Some(Modifier::Repeat);
+                    // "another" repeats only as a determiner ("another delay"), not as the
+                    // pronoun ending a clause ("from one prescription to another")
+                    let pronoun = s.p.norm(&toks[r]) == "another" && next_word(s, r).is_none();
+                    repeat |= modifier_at(s, r) == Some(Modifier::Repeat) && !pronoun;
                     if s.val[r] < 0.0 {
                         neg += s.val[r];
                     } else if s.val[r] > 0.0 {
@@ -547,6 +637,9 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                 // opener ("oh great, ...") with clear negativity. A plain positive word, a
                 // comma and a negative one is praise and criticism ("a smart, provocative drama").
                 let interjection = k > i;
+                // A repeat marker after a new sentence needs some negativity too: "YES! I
+                // still believe in you" is joy, "geweldig! alweer te laat" is not.
+                let repeat = repeat && (toks[brk].kind == Kind::Comma || neg < 0.0);
                 if !pos && (repeat || (interjection && neg <= -1.5)) {
                     let v = s.val[j];
                     s.val[j] = -v * SARCASM_FLIP;
@@ -558,6 +651,50 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
             }
         }
         i += 1;
+    }
+}
+
+/// "thank you for wasting my money", "thanks Hermine for ruining my week", "bedankt voor
+/// het verpesten": thanks for a harm is sarcasm. The thanks (one or two words before
+/// "for"/"voor") flips like a sarcastic opener when the first content word after "for" is
+/// negative; "thanks for the quick fix of my broken phone" stays thanks.
+const THANKS: &[&str] = &["thanks", "thank", "thx", "bedankt", "dank"];
+const THANKS_FOR: &[&str] = &["for", "voor"];
+const THANKS_SKIP: &[&str] = &["the", "a", "an", "my", "your", "this", "that", "all", "de", "het", "een", "mijn", "jullie"];
+pub fn thanks_for_harm_rule(s: &mut Scoring<'_, '_>) {
+    let toks = &s.p.tokens;
+    for i in 0..toks.len() {
+        if !toks[i].is_word() || !THANKS.contains(&s.p.norm(&toks[i])) {
+            continue;
+        }
+        // the valence sits on the word, or on the phrase's last word ("thank you")
+        let Some(t) = [Some(i), next_word(s, i)].into_iter().flatten().find(|&t| s.val[t] > 0.0 && !s.negated[t]) else {
+            continue;
+        };
+        // "for" within the next three words of the clause ("thank you for", "thanks Hermine for")
+        let mut k = i;
+        let Some(f) = (0..3).find_map(|_| {
+            k = next_word(s, k)?;
+            THANKS_FOR.contains(&s.p.norm(&toks[k])).then_some(k)
+        }) else {
+            continue;
+        };
+        let mut c = f;
+        let harm = loop {
+            match next_word(s, c) {
+                Some(n) if THANKS_SKIP.contains(&s.p.norm(&toks[n])) => c = n,
+                Some(n) => break s.val[n] < 0.0,
+                None => break false,
+            }
+        };
+        if harm {
+            let v = s.val[t];
+            s.val[t] = -v * SARCASM_FLIP;
+            let orig = s.p.orig(&toks[i]);
+            s.ev("sarcasm", orig, s.val[t] - v);
+            s.frustration += FRUST_SARCASM;
+            s.ev("frustration", orig, FRUST_SARCASM);
+        }
     }
 }
 
@@ -631,7 +768,9 @@ pub fn deadline_rule(s: &mut Scoring<'_, '_>) {
 /// "like" comparing, not liking: after a form of be/feel/look/sound/seem ("it's like
 /// a dream", "feels like home") or before an article or pronoun without a subject
 /// before it ("like a charm"). "kind of" / "sort of" are dampers, not kindness.
-/// The words `word_sense_rule` reads.
+/// "well" has VADER's 1.1 ("doing well", "get well soon", "works well") except as a
+/// discourse marker standing alone at the start of its clause ("Well, ..."), in "as well"
+/// and "oh well". The words `word_sense_rule` reads.
 pub(crate) const SENSE_WORDS: &[&str] = &["like", "kind", "sort", "well"];
 pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
     if !s.p.any_flag(flag::SENSE) {
@@ -664,8 +803,9 @@ pub fn word_sense_rule(s: &mut Scoring<'_, '_>) {
                 let orig = s.p.orig(&toks[i]);
                 s.ev("kind_of_damper", orig, 0.0);
             }
-            "well" if s.val[i] == 0.0 && prev != Some("as") => {
-                let good = prev.is_some_and(|p| WELL_PREV.contains(&p)) || next.is_some_and(|n| WELL_NEXT.contains(&n));
+            "well" if s.val[i] == 0.0 && prev != Some("as") && prev != Some("oh") => {
+                let discourse = s.p.tokens.get(i + 1).is_none_or(|t| !t.is_word()) && prev.is_none();
+                let good = !discourse || prev.is_some_and(|p| WELL_PREV.contains(&p)) || next.is_some_and(|n| WELL_NEXT.contains(&n));
                 if good {
                     s.val[i] = WELL_VALENCE;
                     s.modifier[i] = None;

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::lang::Lang;
-use crate::lexicon::{self, Modifier, ACRONYMS, EN_LEX, MODIFIERS, NL_LEX, PROFANITY, STOPWORDS, VALENCE_SCALE};
+use crate::lexicon::{self, Modifier, ACRONYMS, EN_LEX, MODIFIERS, NL_LEX, NL_ONLY_MODIFIERS, PROFANITY, STOPWORDS, VALENCE_SCALE};
 
 /// Words at least this long are stemmed; shorter ones are their own stem (= build.rs `MIN_STEM_LEN`).
 pub const MIN_STEM_LEN: usize = 4;
@@ -68,6 +68,8 @@ pub mod flag {
     pub const POSTPOSITIVE_OBJECT: u32 = 1 << 18;
     /// Has an ASCII lower-case letter (language detection reads only such words).
     pub const ASCII_LOWER: u32 = 1 << 19;
+    /// A modifier listed for Dutch only ("best", "want", "die"): not one in English text.
+    pub const NL_MODIFIER: u32 = 1 << 20;
 }
 
 /// A stem stored relative to its word: the first `keep` bytes of the word, then
@@ -386,6 +388,9 @@ fn compute(word: &str, st: &Stemmers) -> (Info, bool) {
         profanity: PROFANITY.get(word),
         ..Lex::default()
     };
+    if info.modifier.is_some() && NL_ONLY_MODIFIERS.contains(word) {
+        info.flags |= flag::NL_MODIFIER;
+    }
     if word.len() <= 4 && ACRONYMS.contains(word) {
         info.flags |= flag::ACRONYM;
     }
