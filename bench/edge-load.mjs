@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { freePort, startWorker } from '../tests/support/worker.mjs';
+import { client } from './http.mjs';
 
 const require = createRequire(new URL('../tests/package.json', import.meta.url));
 
@@ -82,21 +83,7 @@ function treeCpuNs() {
   return ns;
 }
 
-/** One request; a connection-level failure is status 0 (counted as an error, never thrown). */
-async function call(method, path, body, token) {
-  try {
-    const res = await fetch(w.url + path, {
-      method,
-      headers: { 'content-type': 'application/json', origin: ORIGIN, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  } catch (e) {
-    if (!call.logged) { call.logged = true; console.error(`first failed request: ${e.cause?.code ?? e.message}`); }
-    return { status: 0, body: null };
-  }
-}
+const call = client(w.url, ORIGIN);
 const post = (path, body, token) => call('POST', path, body, token);
 
 let sent = 0, errors = 0, next = 0;

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { startWorker } from '../tests/support/worker.mjs';
 import { launchBrowser } from '../tests/support/browser.mjs';
+import { client } from './http.mjs';
 
 const args = process.argv.slice(2);
 const flag = (n) => { const i = args.indexOf(n); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -37,19 +38,7 @@ const clock = () => performance.timeOrigin + performance.now();
 const w = await startWorker({ vars: { AGENT_TOKEN: AGENT, RATE_CONVERSATION_PER_MIN: '100000', RATE_CLIENT_PER_MIN: '10000000' } });
 const browser = await launchBrowser();
 
-async function call(method, path, body, token) {
-  try {
-    const res = await fetch(w.url + path, {
-      method,
-      headers: { 'content-type': 'application/json', origin: ORIGIN, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  } catch {
-    return { status: 0, body: null };
-  }
-}
+const call = client(w.url, ORIGIN);
 
 const escalatedAt = new Map(); // conversation id → when the escalating POST's response arrived
 const sentAt = new Map(); // conversation id → when the escalating POST was sent

@@ -287,11 +287,25 @@ struct Builder {
     elongated: bool,
 }
 
+/// What a word's letters say about it; all false for other tokens.
+#[derive(Default, Clone, Copy)]
+struct Shape {
+    caps: bool,
+    has_digit: bool,
+    has_lower: bool,
+    elongated: bool,
+}
+
 impl Builder {
     fn push(&mut self, kind: Kind, orig: (usize, usize), norm: (usize, usize)) {
         if self.tokens.len() >= MAX_TOKENS {
             return;
         }
+        self.push_shaped(kind, orig, norm, Shape::default());
+    }
+
+    /// The token whole at once (writing it and then setting a word's fields wrote it twice).
+    fn push_shaped(&mut self, kind: Kind, orig: (usize, usize), norm: (usize, usize), shape: Shape) {
         let r = |a: usize, b: usize| (a as u32, b as u32);
         self.tokens.push(Token {
             kind,
@@ -299,10 +313,10 @@ impl Builder {
             norm: r(norm.0, norm.1),
             stem_en: Stem::SAME,
             stem_nl: Stem::SAME,
-            caps: false,
-            has_digit: false,
-            has_lower: false,
-            elongated: false,
+            caps: shape.caps,
+            has_digit: shape.has_digit,
+            has_lower: shape.has_lower,
+            elongated: shape.elongated,
             stop: 0,
             lex: Lex::default(),
             excl: 0,
@@ -454,24 +468,13 @@ impl Builder {
         if self.buf.len() == self.norm_start || self.tokens.len() >= MAX_TOKENS {
             return;
         }
-        // the token whole at once (`push` and then setting the word's fields wrote it twice)
-        self.tokens.push(Token {
-            kind: Kind::Word,
-            orig: (start as u32, end as u32),
-            norm: (self.norm_start as u32, self.buf.len() as u32),
-            stem_en: Stem::SAME,
-            stem_nl: Stem::SAME,
+        let shape = Shape {
             caps: self.upper >= 2 && self.lower == 0,
             has_digit: self.digit,
             has_lower: self.lower > 0,
             elongated: self.elongated,
-            stop: 0,
-            lex: Lex::default(),
-            excl: 0,
-            quest: 0,
-            sentence: self.sentence,
-            clause: self.clause,
-        });
+        };
+        self.push_shaped(Kind::Word, (start, end), (self.norm_start, self.buf.len()), shape);
     }
 }
 

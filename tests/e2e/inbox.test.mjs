@@ -1,42 +1,22 @@
 // End-to-end: a customer on the demo shop (the real widget) and an agent on the inbox page served
 // by the real edge worker, in two browser contexts of headless Chromium: escalation → queue →
 // claim → suggested reply edited and sent → seen in the widget → resolve → CSAT → KPIs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWorker } from '../support/worker.mjs';
-import { startStaticServer } from '../support/static-server.mjs';
-import { launchBrowser, eventually } from '../support/browser.mjs';
+import { eventually } from '../support/browser.mjs';
 import { WidgetPage } from './widget-page.mjs';
+import { AGENT, shopAndWorker } from './harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AGENT_TOKEN = 'e2e-agent-token';
 const OTHER_TOKEN = 'e2e-other-site-token'; // opens the `other` site only
-let worker, site, browser;
-
-before(async () => {
-  site = await startStaticServer({ port: 0, endpoint: 'http://127.0.0.1:1' });
-  await site.close();
-  const pagePort = site.port;
-  worker = await startWorker({
-    vars: {
-      SITES: JSON.stringify({ demo: { origins: [`http://127.0.0.1:${pagePort}`] }, other: { origins: [] } }),
-      AGENT_TOKEN,
-      SITE_AGENT_TOKENS: JSON.stringify({ other: OTHER_TOKEN }),
-      RATE_CONVERSATION_PER_MIN: '1000',
-    },
-  });
-  site = await startStaticServer({ port: pagePort, endpoint: worker.url });
-  browser = await launchBrowser();
+const env = shopAndWorker({
+  sites: { other: { origins: [] } },
+  vars: { SITE_AGENT_TOKENS: JSON.stringify({ other: OTHER_TOKEN }) },
 });
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await worker?.stop();
-});
+const api = env.inbox;
 
 /** Page object for the agent inbox: what an agent sees and does. */
 class InboxPage {
@@ -44,8 +24,8 @@ class InboxPage {
     this.page = page;
     this.detail = page.getByTestId('detail');
   }
-  async signIn(name, token = AGENT_TOKEN) {
-    await this.page.goto(`${worker.url}/inbox`);
+  async signIn(name, token = AGENT) {
+    await this.page.goto(`${env.worker.url}/inbox`);
     await this.page.getByTestId('token').fill(token);
     await this.page.getByTestId('name').fill(name);
     await this.page.getByTestId('signin').click();
@@ -61,31 +41,13 @@ class InboxPage {
   turns(author) { return this.detail.locator(`[data-testid=turn][data-author=${author}]`); }
 }
 
-async function newContext() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  return { context, page, errors };
-}
-
-async function api(p, init = {}) {
-  const res = await fetch(worker.url + p, {
-    ...init,
-    headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json', ...(init.headers || {}) },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 /** A conversation started and escalated through the customer API (no browser). */
 async function escalated(text, siteId = 'demo') {
-  const start = await fetch(`${worker.url}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: siteId }) });
+  const start = await fetch(`${env.worker.url}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: siteId }) });
   const c = await start.json();
   const h = { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' };
-  await fetch(`${worker.url}/v1/conversations/${c.id}/messages`, { method: 'POST', headers: h, body: JSON.stringify({ client_id: 'm1', text }) });
-  await fetch(`${worker.url}/v1/conversations/${c.id}/handoff`, { method: 'POST', headers: h });
+  await fetch(`${env.worker.url}/v1/conversations/${c.id}/messages`, { method: 'POST', headers: h, body: JSON.stringify({ client_id: 'm1', text }) });
+  await fetch(`${env.worker.url}/v1/conversations/${c.id}/handoff`, { method: 'POST', headers: h });
   return c;
 }
 
@@ -99,15 +61,15 @@ async function axe(page) {
 }
 
 test('escalation → inbox → claim → edited suggestion → widget → resolve → CSAT → KPIs', async () => {
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const inbox = new InboxPage(agent.page);
   await inbox.signIn('Sanne');
   assert.equal(await inbox.count('agent'), 0);
 
   // The customer asks for a person in the widget.
-  const customer = await newContext();
+  const customer = await env.newVisitor();
   const w = new WidgetPage(customer.page);
-  await w.goto(site.url + '/');
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('Mijn fiets is kapot aangekomen en ik wil mijn geld terug, ik wil een medewerker spreken');
   await eventually(async () => (await w.log.innerText()).includes('medewerker. Die kan alles lezen'), { what: 'the handoff notice' });
@@ -194,7 +156,7 @@ test('escalation → inbox → claim → edited suggestion → widget → resolv
 });
 
 test('hand to a specialist with a note; sensitive moments go straight to the specialist queue', async () => {
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const inbox = new InboxPage(agent.page);
   await inbox.signIn('Sanne');
   const c = await escalated('Ik wil graag iemand spreken over mijn retour');
@@ -215,7 +177,7 @@ test('hand to a specialist with a note; sensitive moments go straight to the spe
 });
 
 test('hostile markup stays text, and another site’s conversations never show', async () => {
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const inbox = new InboxPage(agent.page);
   await inbox.signIn('Sanne');
   const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script> help';
@@ -231,7 +193,7 @@ test('hostile markup stays text, and another site’s conversations never show',
 
   // An agent of the other site only: demo is not offered, its conversations never show, and
   // asking the API for one answers "not found".
-  const other = await newContext();
+  const other = await env.newVisitor();
   const otherInbox = new InboxPage(other.page);
   await otherInbox.signIn('Piet', OTHER_TOKEN);
   assert.deepEqual(await other.page.getByTestId('site').locator('option').allInnerTexts(), ['other']);
@@ -243,7 +205,7 @@ test('hostile markup stays text, and another site’s conversations never show',
 });
 
 test('the queue is one long-poll at a time: arrivals and another agent’s claim show without a reload, and it recovers after errors', async () => {
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const isQueue = (u) => new URL(u).pathname === '/v1/inbox/conversations';
   let inFlight = 0, maxInFlight = 0;
   const urls = [];
@@ -276,11 +238,11 @@ test('the queue is one long-poll at a time: arrivals and another agent’s claim
 });
 
 test('the inbox page: strict CSP, sign-in kept per tab, wrong token refused', async () => {
-  const res = await fetch(`${worker.url}/inbox`);
+  const res = await fetch(`${env.worker.url}/inbox`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-security-policy'), /script-src 'self'/);
-  const agent = await newContext();
-  await agent.page.goto(`${worker.url}/inbox`);
+  const agent = await env.newVisitor();
+  await agent.page.goto(`${env.worker.url}/inbox`);
   await agent.page.getByTestId('token').fill('wrong');
   await agent.page.getByTestId('name').fill('Eve');
   await agent.page.getByTestId('signin').click();
@@ -295,9 +257,9 @@ test('the inbox page: strict CSP, sign-in kept per tab, wrong token refused', as
 });
 
 test('axe-core: no serious or critical violations on the inbox (queue, open conversation, KPIs)', async () => {
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const inbox = new InboxPage(agent.page);
-  await agent.page.goto(`${worker.url}/inbox`);
+  await agent.page.goto(`${env.worker.url}/inbox`);
   await agent.page.getByTestId('signin-form').waitFor();
   assert.deepEqual(await axe(agent.page), [], 'sign-in');
   await inbox.signIn('Sanne');
@@ -316,7 +278,7 @@ test('a long queue shows the 50 most urgent rows, the whole count, and more on r
   // 52 more waiting conversations on `other` (which already has one from an earlier test).
   const made = [];
   for (let i = 0; i < 52; i++) made.push((await escalated(`Ik wil een medewerker spreken over bestelling ${1000 + i}`, 'other')).id);
-  const agent = await newContext();
+  const agent = await env.newVisitor();
   const inbox = new InboxPage(agent.page);
   await inbox.signIn('Piet', OTHER_TOKEN);
   const rows = inbox.queue('agent').getByTestId('queue-item');

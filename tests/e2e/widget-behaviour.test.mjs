@@ -2,63 +2,15 @@
 // how the loader behaves on the host page, honest FAQ answers, live sentiment, the owner's
 // persona and tone, NPS, phones and reduced motion, and a strict CSP. Real widget in headless
 // Chromium against the real edge worker under workerd.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker } from '../support/worker.mjs';
-import { startStaticServer } from '../support/static-server.mjs';
-import { launchBrowser, eventually } from '../support/browser.mjs';
-import { WidgetPage } from './widget-page.mjs';
+import { eventually } from '../support/browser.mjs';
+import { shopAndWorker } from './harness.mjs';
 
-const AGENT = 'e2e-agent-token';
-const FIXTURES = [['/fixtures/', 'tests/e2e/fixtures/']];
 // Any pictographic emoji (and the skin-tone and presentation modifiers that come with them).
 const EMOJI = /\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}]/u;
-let worker, site, browser;
-
-before(async () => {
-  site = await startStaticServer({ port: 0, extraDirs: FIXTURES, endpoint: 'http://127.0.0.1:1' });
-  // The page origin is only known once the static server listens; the worker's allow-list names it.
-  await site.close();
-  const pagePort = site.port;
-  worker = await startWorker({
-    vars: {
-      SITES: JSON.stringify({ demo: { origins: [`http://127.0.0.1:${pagePort}`] } }),
-      AGENT_TOKEN: AGENT,
-      RATE_CONVERSATION_PER_MIN: '1000',
-    },
-  });
-  site = await startStaticServer({ port: pagePort, extraDirs: FIXTURES, endpoint: worker.url });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await worker?.stop();
-});
-
-async function newCustomer(contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  return { context, page, w: new WidgetPage(page), errors };
-}
-
-async function inbox(p, init = {}) {
-  const res = await fetch(worker.url + p, {
-    ...init,
-    headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json', ...(init.headers || {}) },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function inboxItem(conversationId) {
-  const r = await inbox(`/v1/inbox/conversations/${conversationId}`);
-  return r.status === 200 ? r.body : null;
-}
+const env = shopAndWorker();
+const { newVisitor, inbox, inboxItem } = env;
 
 /** The widget has mounted (loaded at idle time) while the panel stays closed. */
 function mounted(page) {
@@ -100,7 +52,7 @@ const isWidgetCode = (url) => /\/widget\/tandem_widget(_bg\.wasm|\.js)$/.test(ne
 // 1. The loader on the host page
 
 test('loader: the bubble is drawn before any wasm is fetched, and while the browser is busy the wasm waits for the first open', async () => {
-  const { context, page, w, errors } = await newCustomer();
+  const { context, page, w, errors } = await newVisitor();
   // A browser that never becomes idle: only the visitor's open may load the widget.
   await context.addInitScript(() => { window.requestIdleCallback = () => 0; });
   const requests = [];
@@ -110,7 +62,7 @@ test('loader: the bubble is drawn before any wasm is fetched, and while the brow
     bubbleWhenCodeRequested ??= await page.evaluate(() => !!document.querySelector('[data-tandem]')?.shadowRoot?.querySelector('[data-testid=bubble]'));
     await route.continue();
   });
-  await w.goto(site.url + '/fixtures/behaviour-en.html');
+  await w.goto(env.site.url + '/fixtures/behaviour-en.html');
   await page.waitForLoadState('networkidle');
   assert.deepEqual(requests.filter(isWidgetCode), [], 'no widget code fetched before the visitor opens the chat');
   assert.ok(await w.bubble.isVisible(), 'the bubble is there without the wasm');
@@ -123,13 +75,13 @@ test('loader: the bubble is drawn before any wasm is fetched, and while the brow
 });
 
 test('loader: when the browser is idle the wasm is fetched without any interaction, after the bubble is drawn', async () => {
-  const { context, page, w } = await newCustomer();
+  const { context, page, w } = await newVisitor();
   let bubbleWhenWasmRequested = null;
   await page.route('**/tandem_widget_bg.wasm', async (route) => {
     bubbleWhenWasmRequested ??= await page.evaluate(() => !!document.querySelector('[data-tandem]')?.shadowRoot?.querySelector('[data-testid=bubble]'));
     await route.continue();
   });
-  await w.goto(site.url + '/fixtures/behaviour-en.html');
+  await w.goto(env.site.url + '/fixtures/behaviour-en.html');
   await mounted(page);
   assert.equal(bubbleWhenWasmRequested, true, 'the bubble came first');
   assert.equal(await w.panel.isVisible(), false, 'loading at idle time does not open the panel');
@@ -137,15 +89,15 @@ test('loader: when the browser is idle the wasm is fetched without any interacti
 });
 
 test('loader: the widget never takes focus from the host page while closed, also for a returning visitor', async () => {
-  const { context, page, w } = await newCustomer();
+  const { context, page, w } = await newVisitor();
   // A returning visitor: a conversation is stored from an earlier visit.
-  await w.goto(site.url + '/fixtures/host-input.html');
+  await w.goto(env.site.url + '/fixtures/host-input.html');
   await w.open();
   await w.send('hello');
   await delivered(w);
   await page.getByTestId('close').click();
   for (let visit = 0; visit < 2; visit++) {
-    await page.goto(site.url + '/fixtures/host-input.html');
+    await page.goto(env.site.url + '/fixtures/host-input.html');
     const input = page.locator('#host-input');
     await input.focus();
     await page.keyboard.type('Ada');
@@ -159,7 +111,7 @@ test('loader: the widget never takes focus from the host page while closed, also
 });
 
 test('loader: nothing but the host element is added to the host document — no globals, listeners, styles or handlers', async () => {
-  const { context, page, w } = await newCustomer();
+  const { context, page, w } = await newVisitor();
   await context.addInitScript(() => {
     const probe = { listeners: [], globals: Object.getOwnPropertyNames(window) };
     Object.defineProperty(window, '__probe', { value: probe, enumerable: false });
@@ -172,7 +124,7 @@ test('loader: nothing but the host element is added to the host document — no 
       return add.call(this, type, fn, opts);
     };
   });
-  await w.goto(site.url + '/fixtures/host-input.html');
+  await w.goto(env.site.url + '/fixtures/host-input.html');
   await mounted(page);
   const look = () => page.evaluate(async () => {
     // The page as served, parsed without running it: every element the live page has beyond
@@ -222,10 +174,10 @@ test('loader: nothing but the host element is added to the host document — no 
 });
 
 test('loader: a page built with JavaScript passes the whole configuration as one JSON object (persona name shown)', async () => {
-  const { context, page, w, errors } = await newCustomer();
+  const { context, page, w, errors } = await newVisitor();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  await w.goto(site.url + '/fixtures/js-built.html');
+  await w.goto(env.site.url + '/fixtures/js-built.html');
   assert.equal(await w.bubble.getAttribute('aria-label'), 'Open chat', 'lang from the JSON object');
   await w.open();
   assert.equal(await page.getByTestId('config-error').count(), 0);
@@ -246,8 +198,8 @@ test('loader: a page built with JavaScript passes the whole configuration as one
 // 2. Honest FAQ answers
 
 test('FAQ: a question the knowledge base cannot answer gets an honest "not sure" that offers a person', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/fixtures/behaviour-nl.html');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/fixtures/behaviour-nl.html');
   await w.open();
   await w.send('wat voor weer wordt het morgen');
   const reply = await eventually(async () => (await w.texts('bot'))[0], { what: 'the bot reply' });
@@ -269,8 +221,8 @@ test('FAQ: a question the knowledge base cannot answer gets an honest "not sure"
 test('FAQ: after two failed answers in a row the widget offers a person unprompted, even with a good answer; after one it does not', async () => {
   const answerable = 'hoe lang duurt de bezorging?';
   async function conversation(unanswerable) {
-    const { context, page, w } = await newCustomer();
-    await w.goto(site.url + '/fixtures/behaviour-nl.html');
+    const { context, page, w } = await newVisitor();
+    await w.goto(env.site.url + '/fixtures/behaviour-nl.html');
     await w.open();
     for (const q of unanswerable) {
       const n = (await w.texts('bot')).length;
@@ -300,9 +252,9 @@ test('FAQ: after two failed answers in a row the widget offers a person unprompt
 const TONE_RULES = /^(frustration_|mood_negative|valence_falling|concern_|severe_complaint|urgent)/;
 
 async function growingFrustration(pagePath, messages) {
-  const { context, page, w } = await newCustomer();
+  const { context, page, w } = await newVisitor();
   const decisions = recordDecisions(page);
-  await w.goto(site.url + pagePath);
+  await w.goto(env.site.url + pagePath);
   await w.open();
   const seen = [];
   for (const text of messages) {
@@ -352,8 +304,8 @@ for (const [what, pagePath, text] of [
   ['a complaint (English)', '/fixtures/behaviour-en.html', 'I want to file a complaint: the bike you delivered is scratched and the bell is broken'],
 ]) {
   test(`sentiment: ${what} goes to a person at once`, async () => {
-    const { context, page, w } = await newCustomer();
-    await w.goto(site.url + pagePath);
+    const { context, page, w } = await newVisitor();
+    await w.goto(env.site.url + pagePath);
     await w.open();
     await w.send(text);
     await eventually(async () => (await logItems(w)).some((i) => i.notice && /(medewerker|specialist|team)/.test(i.text)), { what: 'the handoff notice' });
@@ -370,8 +322,8 @@ for (const [what, pagePath, text] of [
 // 4. Persona and tone from the owner's config
 
 async function persona(pagePath) {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + pagePath);
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + pagePath);
   await w.open();
   await w.send('wie heeft de tour de france gewonnen');
   await w.send('wat zijn jullie openingstijden');
@@ -441,8 +393,8 @@ test('persona: informal address (je), emoji allowed, default colours', async () 
 // 5. NPS after resolution, when the owner enables it
 
 async function resolvedConversation(pagePath) {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + pagePath);
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + pagePath);
   await w.open();
   await w.send('ik wil een medewerker spreken over mijn bestelling');
   const { conversation: [id] } = await delivered(w);
@@ -483,8 +435,8 @@ test('NPS: not asked when the owner leaves it off (the rating still is)', async 
 // 6. Phones and reduced motion
 
 test('phone: on a 375×667 touch screen the open panel fills the screen and the input does not zoom on focus', async () => {
-  const { context, page, w } = await newCustomer({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  await w.goto(site.url + '/fixtures/behaviour-nl.html');
+  const { context, page, w } = await newVisitor({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  await w.goto(env.site.url + '/fixtures/behaviour-nl.html');
   await w.bubble.tap();
   await w.panel.waitFor({ state: 'visible' });
   // Measured once the opening animation (a short slide-in) has finished.
@@ -509,8 +461,8 @@ test('phone: on a 375×667 touch screen the open panel fills the screen and the 
 
 test('reduced motion: with prefers-reduced-motion: reduce nothing in the widget animates or transitions', async () => {
   const motion = async (reducedMotion) => {
-    const { context, page, w } = await newCustomer({ reducedMotion });
-    await w.goto(site.url + '/fixtures/behaviour-nl.html');
+    const { context, page, w } = await newVisitor({ reducedMotion });
+    await w.goto(env.site.url + '/fixtures/behaviour-nl.html');
     await w.open();
     await w.send('hallo');
     await eventually(async () => (await w.texts('bot')).length >= 1);
@@ -536,7 +488,7 @@ test('reduced motion: with prefers-reduced-motion: reduce nothing in the widget 
 // 7. A strict Content-Security-Policy
 
 test('strict CSP: under only the documented directives the widget opens and answers, with no violation', async () => {
-  const { context, page, w, errors } = await newCustomer();
+  const { context, page, w, errors } = await newVisitor();
   await context.addInitScript(() => {
     const seen = [];
     Object.defineProperty(window, '__cspViolations', { value: seen });
@@ -544,10 +496,10 @@ test('strict CSP: under only the documented directives the widget opens and answ
   });
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  await w.goto(site.url + '/fixtures/strict-csp.html');
+  await w.goto(env.site.url + '/fixtures/strict-csp.html');
   const policy = await page.evaluate(() => document.querySelector('meta[http-equiv=Content-Security-Policy]').content);
   assert.match(policy, /default-src 'none'/);
-  assert.ok(policy.includes(worker.url), 'the policy names the edge the test runs against');
+  assert.ok(policy.includes(env.worker.url), 'the policy names the edge the test runs against');
   await w.open();
   await w.send('hoe lang duurt de bezorging?');
   const answer = await eventually(async () => (await w.texts('bot'))[0], { what: 'a bot answer' });

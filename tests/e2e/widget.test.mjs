@@ -1,67 +1,20 @@
 // End-to-end: the real widget on the demo shop page in headless Chromium, against the real edge
 // worker under workerd, checking what the customer sees and what reached the human inbox.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWorker } from '../support/worker.mjs';
-import { startStaticServer } from '../support/static-server.mjs';
-import { launchBrowser, eventually } from '../support/browser.mjs';
-import { WidgetPage } from './widget-page.mjs';
+import { eventually } from '../support/browser.mjs';
+import { shopAndWorker } from './harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AGENT = 'e2e-agent-token';
-let worker, site, browser;
-
-before(async () => {
-  site = await startStaticServer({ port: 0, extraDirs: [['/fixtures/', 'tests/e2e/fixtures/']], endpoint: 'http://127.0.0.1:1' });
-  // The page origin is only known once the static server listens; the worker's allow-list names it.
-  await site.close();
-  const pagePort = site.port;
-  worker = await startWorker({
-    vars: {
-      SITES: JSON.stringify({ demo: { origins: [`http://127.0.0.1:${pagePort}`] } }),
-      AGENT_TOKEN: AGENT,
-      RATE_CONVERSATION_PER_MIN: '1000',
-    },
-  });
-  site = await startStaticServer({ port: pagePort, extraDirs: [['/fixtures/', 'tests/e2e/fixtures/']], endpoint: worker.url });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await worker?.stop();
-});
-
-async function newCustomer() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  return { context, page, w: new WidgetPage(page), errors };
-}
-
-async function inbox(p, init = {}) {
-  const res = await fetch(worker.url + p, {
-    ...init,
-    headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json', ...(init.headers || {}) },
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function inboxItem(conversationId) {
-  const r = await inbox(`/v1/inbox/conversations/${conversationId}`);
-  return r.status === 200 ? r.body : null;
-}
+const env = shopAndWorker();
+const { newVisitor, inbox, inboxItem } = env;
 
 test('walking skeleton: a question typed in the widget is answered, and the edge stored and scored it', async () => {
-  const { context, page, w, errors } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w, errors } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await assert.doesNotReject(page.getByTestId('disclosure').waitFor());
   const disclosure = await page.getByTestId('disclosure').innerText();
@@ -79,7 +32,7 @@ test('walking skeleton: a question typed in the widget is answered, and the edge
     return s && s.conversation && s.outbox.length === 0 && s;
   }, { what: 'the edge to acknowledge the message' });
   const [id, token] = stored.conversation;
-  const res = await fetch(`${worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${env.worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(res.status, 200);
   const view = await res.json();
   assert.deepEqual(view.messages.map((m) => m.author), ['customer', 'bot']);
@@ -89,8 +42,8 @@ test('walking skeleton: a question typed in the widget is answered, and the edge
 });
 
 test('C07 escalation reaches the inbox with context; after handoff the bot stays silent and nothing escalates twice', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('mijn pakket is nog steeds niet bezorgd en niemand reageert, ik wil een medewerker spreken');
   // Agent or specialist, the customer is told a person takes over and has read everything.
@@ -129,8 +82,8 @@ test('C07 escalation reaches the inbox with context; after handoff the bot stays
 });
 
 test('C01 hostile markup in a message and a javascript: link in an answer stay text', async () => {
-  const { context, page, w, errors } = await newCustomer();
-  await w.goto(site.url + '/fixtures/hostile-kb.html');
+  const { context, page, w, errors } = await newVisitor();
+  await w.goto(env.site.url + '/fixtures/hostile-kb.html');
   await w.open();
   await w.send('<img src=x onerror=alert(1)>');
   await eventually(async () => (await w.texts('customer')).includes('<img src=x onerror=alert(1)>'));
@@ -147,8 +100,8 @@ test('C01 hostile markup in a message and a javascript: link in an answer stay t
 });
 
 test('C02 the host page styles are untouched by the widget', async () => {
-  const { context, page, w } = await newCustomer();
-  await page.goto(site.url + '/fixtures/h2-host.html');
+  const { context, page, w } = await newVisitor();
+  await page.goto(env.site.url + '/fixtures/h2-host.html');
   const style = () => page.evaluate(() => {
     const s = getComputedStyle(document.getElementById('host-h2'));
     return { size: s.fontSize, weight: s.fontWeight, family: s.fontFamily, sheets: document.styleSheets.length,
@@ -165,8 +118,8 @@ test('C02 the host page styles are untouched by the widget', async () => {
 });
 
 test('C03 a hostile host stylesheet cannot hide or resize the widget', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/fixtures/hostile-css.html');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/fixtures/hostile-css.html');
   await w.open();
   const send = page.getByTestId('send');
   assert.ok(await send.isVisible(), 'send button visible');
@@ -178,8 +131,8 @@ test('C03 a hostile host stylesheet cannot hide or resize the widget', async () 
 });
 
 test('C04 long unbroken text wraps inside the bubble and the panel never scrolls sideways', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('https://example.com/' + 'a'.repeat(280));
   await w.send('A'.repeat(500));
@@ -192,8 +145,8 @@ test('C04 long unbroken text wraps inside the bubble and the panel never scrolls
 });
 
 test('the newest message stays in view as the conversation grows', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   for (let i = 1; i <= 6; i++) await w.send(`vraag nummer ${i} over mijn bestelling`);
   await eventually(async () => (await w.texts('customer')).length === 6);
@@ -204,8 +157,8 @@ test('the newest message stays in view as the conversation grows', async () => {
 });
 
 test('C05 going offline and online five times never duplicates messages', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   for (const t of ['eerste bericht', 'tweede bericht', 'derde bericht']) await w.send(t);
   for (let i = 0; i < 5; i++) {
@@ -219,14 +172,14 @@ test('C05 going offline and online five times never duplicates messages', async 
   const stored = await w.stored();
   assert.equal(stored.entries.filter((e) => e.author === 'customer').length, 3);
   const [id, token] = stored.conversation;
-  const view = await (await fetch(`${worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const view = await (await fetch(`${env.worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
   assert.equal(view.messages.filter((m) => m.author === 'customer').length, 3);
   await context.close();
 });
 
 test('messages typed while offline are queued and sent once back online', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('eerst even online');
   await eventually(async () => (await w.stored())?.outbox.length === 0);
@@ -237,18 +190,18 @@ test('messages typed while offline are queued and sent once back online', async 
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await eventually(async () => (await w.stored())?.outbox.length === 0, { what: 'the offline message to be sent' });
   const [id, token] = (await w.stored()).conversation;
-  const view = await (await fetch(`${worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const view = await (await fetch(`${env.worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).json();
   assert.ok(view.messages.some((m) => m.text === 'dit typte ik offline'));
   await context.close();
 });
 
 test('C06 the conversation survives navigation to another page of the site', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('waar is mijn pakket?');
   const first = await eventually(async () => { const s = await w.stored(); return s?.conversation && s.outbox.length === 0 && s; });
-  await page.goto(site.url + '/site/bezorging.html');
+  await page.goto(env.site.url + '/site/bezorging.html');
   await w.bubble.waitFor();
   await w.open();
   await eventually(async () => (await w.texts('customer')).length === 1, { what: 'the earlier message' });
@@ -259,8 +212,8 @@ test('C06 the conversation survives navigation to another page of the site', asy
 });
 
 test('nothing is stored in cookies or storage before the visitor opens the widget', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   // Let the idle-time load happen, then look.
   await page.waitForFunction(() => document.querySelector('[data-tandem]')?.shadowRoot?.querySelector('[data-testid=panel]'));
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
@@ -271,8 +224,8 @@ test('nothing is stored in cookies or storage before the visitor opens the widge
 });
 
 test('the customer can delete their conversation', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('mijn adres is Spaakstraat 12');
   const s = await eventually(async () => { const s = await w.stored(); return s?.conversation && s.outbox.length === 0 && s; });
@@ -281,14 +234,14 @@ test('the customer can delete their conversation', async () => {
   await page.getByTestId('delete-confirm').click();
   await eventually(async () => (await w.log.innerText()).includes('verwijderd'), { what: 'the deletion notice' });
   assert.equal((await w.texts('customer')).length, 0);
-  const res = await fetch(`${worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${env.worker.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(res.status, 404);
   await context.close();
 });
 
 test('outside business hours the widget says so and offers e-mail, with consent', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/fixtures/closed.html');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/fixtures/closed.html');
   await w.open();
   await page.getByTestId('talk-to-person').click();
   await page.getByTestId('email-form').waitFor();
@@ -302,8 +255,8 @@ test('outside business hours the widget says so and offers e-mail, with consent'
 });
 
 test('right-to-left messages are shown right-to-left', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('مرحبا، أين طلبي؟');
   const dir = await eventually(() => w.messages('customer').first().locator('.text').evaluate((el) => getComputedStyle(el).direction));
@@ -312,8 +265,8 @@ test('right-to-left messages are shown right-to-left', async () => {
 });
 
 test('keyboard only: open with Enter, type, send with Enter, close with Escape, focus back on the bubble', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.bubble.focus();
   await page.keyboard.press('Enter');
   await w.panel.waitFor({ state: 'visible' });
@@ -329,8 +282,8 @@ test('keyboard only: open with Enter, type, send with Enter, close with Escape, 
 });
 
 test('axe-core finds no serious or critical accessibility violations in the open widget', async () => {
-  const { context, page, w } = await newCustomer();
-  await w.goto(site.url + '/');
+  const { context, page, w } = await newVisitor();
+  await w.goto(env.site.url + '/');
   await w.open();
   await w.send('hoe kan ik betalen?');
   await eventually(async () => (await w.texts('bot')).length >= 1);

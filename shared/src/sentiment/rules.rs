@@ -641,12 +641,7 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
                 // still believe in you" is joy, "geweldig! alweer te laat" is not.
                 let repeat = repeat && (toks[brk].kind == Kind::Comma || neg < 0.0);
                 if !pos && (repeat || (interjection && neg <= -1.5)) {
-                    let v = s.val[j];
-                    s.val[j] = -v * SARCASM_FLIP;
-                    let orig = s.p.orig(&toks[j]);
-                    s.ev("sarcasm", orig, s.val[j] - v);
-                    s.frustration += FRUST_SARCASM;
-                    s.ev("frustration", orig, FRUST_SARCASM);
+                    flip_sarcastic(s, j, j);
                 }
             }
         }
@@ -661,6 +656,17 @@ pub fn sarcasm_form_rule(s: &mut Scoring<'_, '_>) {
 const THANKS: &[&str] = &["thanks", "thank", "thx", "bedankt", "dank"];
 const THANKS_FOR: &[&str] = &["for", "voor"];
 const THANKS_SKIP: &[&str] = &["the", "a", "an", "my", "your", "this", "that", "all", "de", "het", "een", "mijn", "jullie"];
+/// Sarcasm's signature: the praise scored at `v` is meant as its opposite, and it is said in
+/// frustration. The evidence names token `t` (the praise itself, or the thanks that carries it).
+fn flip_sarcastic(s: &mut Scoring<'_, '_>, v: usize, t: usize) {
+    let before = s.val[v];
+    s.val[v] = -before * SARCASM_FLIP;
+    let orig = s.p.orig(&s.p.tokens[t]);
+    s.ev("sarcasm", orig, s.val[v] - before);
+    s.frustration += FRUST_SARCASM;
+    s.ev("frustration", orig, FRUST_SARCASM);
+}
+
 pub fn thanks_for_harm_rule(s: &mut Scoring<'_, '_>) {
     let toks = &s.p.tokens;
     for i in 0..toks.len() {
@@ -688,12 +694,7 @@ pub fn thanks_for_harm_rule(s: &mut Scoring<'_, '_>) {
             }
         };
         if harm {
-            let v = s.val[t];
-            s.val[t] = -v * SARCASM_FLIP;
-            let orig = s.p.orig(&toks[i]);
-            s.ev("sarcasm", orig, s.val[t] - v);
-            s.frustration += FRUST_SARCASM;
-            s.ev("frustration", orig, FRUST_SARCASM);
+            flip_sarcastic(s, t, i);
         }
     }
 }
