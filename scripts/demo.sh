@@ -39,4 +39,11 @@ cat <<MSG
   Logs: dist/logs/wrangler-dev.log. Press Ctrl+C to stop.
 
 MSG
-wait
+# Half a demo is worse than none: when either server exits, say which and stop the other.
+wait -n "${pids[@]}" || true
+for p in "${pids[@]}"; do
+  if ! kill -0 "$p" 2>/dev/null; then
+    [ "$p" = "${pids[0]}" ] && die "the edge worker stopped (log: dist/logs/wrangler-dev.log)"
+    die "the demo page server stopped"
+  fi
+done

@@ -48,6 +48,13 @@ pub async fn start(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
         }
     }
     let db = store::db(&rc.env)?;
+    // Resuming needs both; with one of them the client meant to resume and must not be handed a
+    // new, empty conversation as if that had worked.
+    match (&body.conversation_id, &body.token) {
+        (Some(_), None) => return Err(EdgeError::BadRequest("`token` is required with `conversation_id` to resume".into())),
+        (None, Some(_)) => return Err(EdgeError::BadRequest("`conversation_id` is required with `token` to resume".into())),
+        _ => {}
+    }
     if let (Some(id), Some(token)) = (&body.conversation_id, &body.token) {
         let conv = store::auth_conv(&db, id, Some(token.clone())).await?;
         if conv.site != body.site {
@@ -445,9 +452,17 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
     let id = param(&rc, "id")?;
     let db = store::db(&rc.env)?;
     let conv = store::auth_conv(&db, &id, bearer(&req)).await?;
-    let [after, wait] = crate::inbox::query_params(&req, ["after", "wait"])?;
+    let [after, wait, seen] = crate::inbox::query_params(&req, ["after", "wait", "status"])?;
     let after: u64 = parse_num(after.as_deref(), "after")?.unwrap_or(0);
+    // Sequence numbers are stored as SQLite integers (i64); a larger `after` would wrap around.
+    let after = i64::try_from(after).map_err(|_| EdgeError::BadRequest(format!("`after` must be at most {}", i64::MAX)))?;
     let wait: u64 = parse_num(wait.as_deref(), "wait")?.unwrap_or(0).min(MAX_WAIT_S);
+    // The status the client last showed (default: the status now). A change — claimed,
+    // resolved, reopened — is news like a message, so the wait ends on it too.
+    let seen = match seen.as_deref() {
+        None | Some("") => conv.status,
+        Some(v) => status_named(v)?,
+    };
     let deadline = Date::now().as_millis() + wait * 1000;
     loop {
         let rows: Vec<PollRow> = store::all(
@@ -455,7 +470,7 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
             "SELECT c.status AS conv_status, m.seq, m.client_id, m.author, m.author_name, m.text, m.at, m.article_id \
              FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq > ? \
              WHERE c.id = ? ORDER BY m.seq LIMIT 200",
-            &[n(after as i64), s(&id)],
+            &[n(after), s(&id)],
         )
         .await?;
         let status = rows.first().map(|r| r.conv_status).ok_or(EdgeError::NotFound)?;
@@ -473,7 +488,7 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
                 })
             })
             .collect();
-        if !messages.is_empty() || Date::now().as_millis() + POLL_INTERVAL_MS > deadline {
+        if !messages.is_empty() || status != seen || Date::now().as_millis() + POLL_INTERVAL_MS > deadline {
             // Estimated once per answer (not per 250 ms re-read), and only while waiting.
             let expected_wait_s = match status {
                 ConvStatus::Waiting => expected_wait(&db, &conv.site, &id, rc.data.now).await?,
@@ -483,6 +498,14 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
         }
         Delay::from(Duration::from_millis(POLL_INTERVAL_MS)).await;
     }
+}
+
+/// A conversation status by its wire name (`bot`, `waiting`, `with_agent`, `resolved`).
+fn status_named(v: &str) -> EdgeResult<ConvStatus> {
+    [ConvStatus::Bot, ConvStatus::Waiting, ConvStatus::WithAgent, ConvStatus::Resolved]
+        .into_iter()
+        .find(|st| name(st) == v)
+        .ok_or_else(|| EdgeError::BadRequest("`status` must be one of bot, waiting, with_agent, resolved".into()))
 }
 
 fn parse_num(v: Option<&str>, field: &str) -> EdgeResult<Option<u64>> {

@@ -62,7 +62,7 @@ impl EdgeError {
                 ("unauthorized", "missing or wrong Authorization: Bearer token".into())
             }
             EdgeError::AccessDenied(m) => ("access_denied", m.clone()),
-            EdgeError::UnknownSite(s) => ("unknown_site", format!("site `{s}` is not configured on this edge")),
+            EdgeError::UnknownSite(s) => ("unknown_site", format!("site `{}` is not configured on this edge", clip(s, 64))),
             EdgeError::OriginNotAllowed => {
                 ("origin_not_allowed", "this origin is not allowed for the site".into())
             }
@@ -110,3 +110,12 @@ impl From<serde_json::Error> for EdgeError {
 }
 
 pub type EdgeResult<T> = Result<T, EdgeError>;
+
+/// At most `max` characters of a client's value, for echoing it in an error message (a 16 KB
+/// site id must not come back whole).
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}

@@ -68,10 +68,26 @@ pub fn is_json_content_type(ct: &str) -> bool {
 
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> EdgeResult<T> {
     let text = std::str::from_utf8(body).map_err(|_| EdgeError::InvalidUtf8)?;
-    if text.trim().is_empty() {
-        return Err(EdgeError::InvalidJson("the body is empty".into()));
+    // RFC 8259 lets a parser ignore a byte order mark; editors and some HTTP clients send one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match text.trim_start().chars().next() {
+        None => return Err(EdgeError::InvalidJson("the body is empty".into())),
+        // serde would also read a struct from an array of its fields in order; a client that
+        // sends one has a bug, and "expected struct … with 4 elements" would not tell it so.
+        Some('{') => {}
+        Some(_) => return Err(EdgeError::InvalidJson("the body must be a JSON object ({…})".into())),
     }
-    serde_json::from_str(text).map_err(|e| EdgeError::InvalidJson(e.to_string()))
+    serde_json::from_str(text).map_err(|e| EdgeError::InvalidJson(json_error(&e)))
+}
+
+/// serde_json's message, said in terms a client developer can act on where serde's own is cryptic.
+fn json_error(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    if m.starts_with("unexpected end of hex escape") || m.starts_with("lone leading surrogate") {
+        // A `\ud800` with no low half: JavaScript strings can hold one, UTF-8 cannot.
+        return format!("a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not text ({m})");
+    }
+    m
 }
 
 /// The token of `Authorization: Bearer TOKEN`.

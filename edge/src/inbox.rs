@@ -94,7 +94,7 @@ pub(crate) fn query_params<const N: usize>(req: &Request, names: [&str; N]) -> E
     for (k, v) in form_urlencoded::parse(q.as_bytes()) {
         if let Some(i) = names.iter().position(|n| *n == k) {
             if out[i].replace(v.into_owned()).is_some() {
-                return Err(EdgeError::BadRequest("bad query string".into()));
+                return Err(EdgeError::BadRequest(format!("query parameter `{}` is given more than once", names[i])));
             }
         }
     }

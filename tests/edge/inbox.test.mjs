@@ -40,6 +40,33 @@ describe('inbox', () => {
     isError(await inbox(w, 'GET', '/conversations/c_unknown'), 404, 'not_found');
   });
 
+  // The widget shows "a person joined" and asks for a rating on these changes; a poll that only
+  // woke for messages told it up to a whole wait (20 s) late. The timeout is the assertion: the
+  // poll asks for a 20 s wait and must answer on the change, long before.
+  test('a waiting customer long-poll ends on a status change (claim, resolve), not only on messages', { timeout: 12_000 }, async () => {
+    const c = await start(w);
+    await say(w, c, 'q1', 'Ik wil een medewerker spreken');
+    assert.equal((await handoff(w, c)).body.status, 'waiting');
+    const view = await api(w, 'GET', `/v1/conversations/${c.id}`, { token: c.token });
+    const last = Math.max(...view.body.messages.map((m) => m.seq));
+    const polling = api(w, 'GET', `/v1/conversations/${c.id}/messages?after=${last}&wait=20&status=waiting`, { token: c.token });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/claim`, { agent: 'Sanne' })).status, 200);
+    const claimed = await polling;
+    assert.equal(claimed.status, 200, claimed.text);
+    assert.equal(claimed.body.status, 'with_agent');
+    assert.deepEqual(claimed.body.messages, []);
+    // A status the client has not seen yet is answered at once.
+    const stale = await api(w, 'GET', `/v1/conversations/${c.id}/messages?after=${last}&wait=20&status=waiting`, { token: c.token });
+    assert.equal(stale.body.status, 'with_agent');
+    const polling2 = api(w, 'GET', `/v1/conversations/${c.id}/messages?after=${last}&wait=20&status=with_agent`, { token: c.token });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await inbox(w, 'POST', `/conversations/${c.id}/resolve`, { agent: 'Sanne' })).status, 200);
+    assert.equal((await polling2).body.status, 'resolved');
+    isError(await api(w, 'GET', `/v1/conversations/${c.id}/messages?status=done`, { token: c.token }), 400, 'bad_request');
+    isError(await api(w, 'GET', `/v1/conversations/${c.id}/messages?after=18446744073709551615`, { token: c.token }), 400, 'bad_request');
+  });
+
   test('claim, reply (seen by the customer through a long-poll), resolve', async () => {
     const c = await start(w);
     await say(w, c, 'q1', 'Ik wil een medewerker spreken');

@@ -189,4 +189,40 @@ describe('bad requests get a clear error body', () => {
     isError(await api(w, 'GET', '/v1/nope'), 404, 'route_not_found');
     isError(await api(w, 'PUT', '/v1/conversations'), 405, 'method_not_allowed');
   });
+  test('a body is a JSON object: an array is refused as such; a byte order mark is allowed', async () => {
+    const arr = await api(w, 'POST', '/v1/conversations', { raw: '["demo", null, null, null]', headers: { 'content-type': 'application/json' } });
+    isError(arr, 400, 'invalid_json');
+    assert.match(arr.body.message, /JSON object/);
+    const bom = await api(w, 'POST', '/v1/conversations', { raw: '\uFEFF{"site":"demo"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(bom.status, 201, bom.text);
+  });
+
+  test('a lone surrogate escape is named as such', async () => {
+    const c = await start(w);
+    const r = await api(w, 'POST', `/v1/conversations/${c.id}/messages`, {
+      token: c.token, raw: '{"client_id":"s1","text":"hoi \\ud800"}', headers: { 'content-type': 'application/json' },
+    });
+    isError(r, 400, 'invalid_json');
+    assert.match(r.body.message, /surrogate/);
+  });
+
+  test('an unknown site is named briefly, not echoed whole', async () => {
+    const r = await api(w, 'POST', '/v1/conversations', { body: { site: 's'.repeat(5000) } });
+    isError(r, 403, 'unknown_site');
+    assert.ok(r.body.message.length < 200, r.body.message.length);
+  });
+
+  test('resuming needs both the conversation id and its token', async () => {
+    const c = await start(w);
+    const r = await api(w, 'POST', '/v1/conversations', { body: { site: 'demo', conversation_id: c.id } });
+    isError(r, 400, 'bad_request');
+    assert.match(r.body.message, /`token`/);
+  });
+
+  test('a repeated query parameter is named', async () => {
+    const c = await start(w);
+    const r = await api(w, 'GET', `/v1/conversations/${c.id}/messages?after=1&after=2`, { token: c.token });
+    isError(r, 400, 'bad_request');
+    assert.match(r.body.message, /`after`/);
+  });
 });
