@@ -280,7 +280,7 @@ async fn try_post(
             intents.push(h.intent);
         }
     }
-    let lang = if analysis.lang != Lang::Unknown { analysis.lang } else { conv.lang };
+    let lang = conversation_lang(conv.lang, &body.text, analysis);
     let urgency = conv.urgency.max(analysis.tone.urgency as f64);
     let mut tier = conv.tier;
     let mut reasons = conv.reasons.clone();
@@ -497,6 +497,19 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
             return json(&MessagesPage { status, messages, expected_wait_s }, 200);
         }
         Delay::from(Duration::from_millis(POLL_INTERVAL_MS)).await;
+    }
+}
+
+/// The conversation's language after this message: the agent's suggestions and the summary are
+/// written in it, so a short or mixed message ("ok thanks", "sorry, mijn fout") does not switch
+/// a conversation that already has one; a message of a few words in another language does.
+fn conversation_lang(current: Lang, text: &str, analysis: &Analysis) -> Lang {
+    const SWITCH_AFTER_WORDS: usize = 4;
+    match analysis.lang {
+        Lang::Unknown => current,
+        l if current == Lang::Unknown => l,
+        l if !analysis.mixed && text.split_whitespace().nth(SWITCH_AFTER_WORDS - 1).is_some() => l,
+        _ => current,
     }
 }
 

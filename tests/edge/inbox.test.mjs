@@ -43,6 +43,19 @@ describe('inbox', () => {
   // The widget shows "a person joined" and asks for a rating on these changes; a poll that only
   // woke for messages told it up to a whole wait (20 s) late. The timeout is the assertion: the
   // poll asks for a 20 s wait and must answer on the change, long before.
+  test('the conversation keeps its language through a short or mixed message, and follows a real switch', async () => {
+    const c = await start(w);
+    await say(w, c, 'l1', 'mijn fiets is kapot aangekomen en ik wil graag een medewerker spreken');
+    await handoff(w, c);
+    const lang = async () => (await inbox(w, 'GET', `/conversations/${c.id}`)).body.lang;
+    assert.equal(await lang(), 'nl');
+    await say(w, c, 'l2', 'ok thanks');
+    await say(w, c, 'l3', 'sorry, mijn fout, the bike is fine');
+    assert.equal(await lang(), 'nl', 'a short or mixed message does not switch the language');
+    await say(w, c, 'l4', 'could you please tell me when the replacement part will be shipped to me');
+    assert.equal(await lang(), 'en', 'a whole message in English does');
+  });
+
   test('a waiting customer long-poll ends on a status change (claim, resolve), not only on messages', { timeout: 12_000 }, async () => {
     const c = await start(w);
     await say(w, c, 'q1', 'Ik wil een medewerker spreken');
