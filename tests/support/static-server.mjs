@@ -51,6 +51,7 @@ function helpPage(where, articles) {
 <html lang="${lang}">
 <head>
   <meta charset="utf-8">
+  <link rel="icon" href="data:,">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${esc(articles[0].question)} — De Spaak</title>
   <link rel="stylesheet" href="/site/shop.css">
