@@ -59,6 +59,8 @@ async fn health(_req: Request, _rc: Ctx) -> EdgeResult<Response> {
 fn router(app: Rc<App>) -> Router<'static, Rc<App>> {
     Router::with_data(app)
         .get_async("/v1/health", route!(health))
+        // Uptime monitors probe with HEAD; the runtime sends the headers without the body.
+        .head_async("/v1/health", route!(health))
         // the customer's conversation (widget)
         .post_async("/v1/conversations", route!(conversations::start))
         .get_async("/v1/conversations/:id", route!(conversations::get))

@@ -14,6 +14,8 @@ describe('conversations', () => {
     const r = await api(w, 'GET', '/v1/health');
     assert.equal(r.status, 200);
     assert.equal(r.body.ok, true);
+    const head = await fetch(w.url + '/v1/health', { method: 'HEAD' });
+    assert.equal(head.status, 200, 'uptime monitors probe with HEAD');
   });
 
   test('start creates a conversation with an id and a secret token', async () => {
