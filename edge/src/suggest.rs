@@ -241,9 +241,10 @@ pub async fn suggestions(req: Request, rc: Ctx) -> EdgeResult<Response> {
     )
     .await?;
     let formal = match formal.as_deref() {
+        None | Some("") => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
-        _ => None,
+        Some(_) => return Err(EdgeError::BadRequest("`formal` must be true or false (or left out: the site's setting)".into())),
     };
     json(&for_conversation(&rc.env, &conv, &rows, draft.as_deref(), formal).await?, 200)
 }

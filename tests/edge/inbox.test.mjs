@@ -235,6 +235,11 @@ describe('inbox', () => {
     assert.ok(d.body.suggestions.replies.length >= 2);
     assert.equal((await inbox(w, 'GET', `/conversations/${c.id}`)).body.suggestions, undefined);
     isError(await inbox(w, 'GET', `/conversations/${c.id}?with=everything`), 400, 'bad_request');
+    const informal = await inbox(w, 'GET', `/conversations/${c.id}/suggestions?formal=false`);
+    assert.equal(informal.body.formal, false);
+    const bad = await inbox(w, 'GET', `/conversations/${c.id}/suggestions?formal=maybe`);
+    isError(bad, 400, 'bad_request');
+    assert.match(bad.body.message, /`formal`/);
   });
 
   test('the inbox page and the knowledge base are static assets served only through the worker', async () => {
