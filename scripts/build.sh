@@ -10,7 +10,16 @@ cd "$ROOT"
 DIST="$ROOT/dist"
 mkdir -p "$DIST/widget" "$DIST/logs"
 
+# The knowledge bases are checked with the same parser the widget and the edge use before they
+# are shipped: a broken article fails the build with its file, article and field named.
+check_kb() {
+  [ -n "${KB_CHECKED:-}" ] && return
+  step "check the knowledge bases (tandem kb-check kb/*.json)" "$DIST/logs/kb-check.log" \
+    cargo run -q --profile fast -p tandem-cli -- kb-check "$ROOT"/kb/*.json
+  KB_CHECKED=1
+}
 build_widget() {
+check_kb
 step "build the widget (wasm32, release)" "$DIST/logs/widget.log" \
   cargo build --release -p tandem-widget --target wasm32-unknown-unknown
 step "wasm-bindgen the widget" "$DIST/logs/wasm-bindgen.log" \
@@ -33,6 +42,7 @@ mkdir -p "$DIST/kb"
 cp "$ROOT"/kb/*.json "$DIST/kb/"
 }
 build_edge() {
+check_kb
 
 step "build the edge worker (worker-build --release)" "$DIST/logs/edge.log" \
   env -C "$ROOT/edge" worker-build --release

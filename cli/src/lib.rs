@@ -3,11 +3,13 @@
 //! ```text
 //! tandem analyze [--conversation]   one message per stdin line (or JSON {"text": …})
 //! tandem eval --uci PATH.json | --vader PATH.txt | --tsv PATH.tsv
+//! tandem kb-check FILE.json...      validate knowledge-base files
 //! ```
 //! All errors become one line on stderr and a non-zero exit code (see `run`).
 
 mod analyze;
 mod eval;
+mod kb;
 
 use std::fmt;
 
@@ -43,13 +45,14 @@ impl fmt::Display for CliError {
     }
 }
 
-const USAGE: &str = "usage: tandem analyze [--conversation] < messages\n       tandem eval (--uci PATH.json | --vader PATH.txt | --tsv PATH.tsv)";
+const USAGE: &str = "usage: tandem analyze [--conversation] < messages\n       tandem eval (--uci PATH.json | --vader PATH.txt | --tsv PATH.tsv)\n       tandem kb-check FILE.json...";
 
 /// Run the CLI; returns the process exit code. Errors are printed here, once.
 pub fn run(args: Vec<String>) -> i32 {
     let result = match args.first().map(String::as_str) {
         Some("analyze") => analyze::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
+        Some("kb-check") => kb::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

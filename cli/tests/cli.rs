@@ -75,3 +75,26 @@ fn eval_missing_file_is_clear_error() {
     assert_ne!(code, 0);
     assert!(err.contains("/nonexistent.json"));
 }
+
+#[test]
+fn kb_check_accepts_the_demo_base_and_names_the_broken_article() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../kb/demo-shop.json");
+    let (code, out, _) = run(&["kb-check", demo], b"");
+    assert_eq!(code, 0);
+    assert!(out.contains("ok, 58 articles"), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("tandem-kb-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"articles":[{"id":"a","lang":"nl","question":"Hoe?","answer":"Zo."},{"id":"b","lang":"de","question":"Wie?","answer":"So."}]}"#).unwrap();
+    let (code, _, err) = run(&["kb-check", bad.to_str().unwrap()], b"");
+    assert_ne!(code, 0);
+    assert!(err.contains("bad.json") && err.contains("\"b\"") && err.contains("lang"), "{err}");
+
+    let risky = dir.join("risky.json");
+    std::fs::write(&risky, r#"{"articles":[{"id":"a","lang":"nl","question":"Hoe?","answer":"[klik](javascript:alert(1))"}]}"#).unwrap();
+    let (code, _, err) = run(&["kb-check", risky.to_str().unwrap()], b"");
+    assert_eq!(code, 0, "a bad link inside an answer is shown as text, not a reason to reject");
+    assert!(err.contains("warning") && err.contains("javascript:"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
