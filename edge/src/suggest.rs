@@ -205,8 +205,16 @@ thread_local! {
     static INDEXES: std::cell::RefCell<HashMap<String, Option<Rc<FaqIndex>>>> = Default::default();
 }
 
-fn index_of(text: &str) -> Option<Rc<FaqIndex>> {
-    KnowledgeBase::from_json(text).ok().map(|kb| Rc::new(FaqIndex::new(&kb)))
+fn index_of(name: &str, text: &str) -> Option<Rc<FaqIndex>> {
+    match KnowledgeBase::from_json(text) {
+        Ok(kb) => Some(Rc::new(FaqIndex::new(&kb))),
+        Err(e) => {
+            // Suggestions go on without articles (replies still come from the catalogue); the
+            // operator finds the reason in the worker's log (`wrangler tail`), once per isolate.
+            worker::console_error!("knowledge base kb/{name}.json is not usable, suggestions have no articles: {e}");
+            None
+        }
+    }
 }
 
 /// The index of knowledge base `kb` (the name `replies.json` gives a site), built on first use
@@ -218,8 +226,11 @@ async fn index_for(env: &Env, kb: &str) -> Option<Rc<FaqIndex>> {
     }
     let resp = env.assets(crate::config::ASSETS).ok()?.fetch(format!("https://assets.invalid/kb/{kb}.json"), None).await;
     let index = match resp {
-        Ok(mut r) if r.status_code() == 200 => index_of(&r.text().await.ok()?),
-        Ok(_) => None,
+        Ok(mut r) if r.status_code() == 200 => index_of(kb, &r.text().await.ok()?),
+        Ok(r) => {
+            worker::console_error!("knowledge base kb/{kb}.json: the assets answered {}; suggestions have no articles", r.status_code());
+            None
+        }
         Err(_) => return None,
     };
     INDEXES.with(|m| m.borrow_mut().insert(kb.to_string(), index.clone()));
@@ -322,7 +333,9 @@ mod tests {
     /// A site's knowledge base as scripts/build.sh ships it: `kb/<name>.json`.
     fn kb_index(name: &str) -> Option<Rc<FaqIndex>> {
         let path = format!("{}/../kb/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        index_of(&std::fs::read_to_string(path).ok()?)
+        // Not `index_of`: its error path logs through the worker's console, absent natively.
+        let kb = KnowledgeBase::from_json(&std::fs::read_to_string(path).ok()?).ok()?;
+        Some(Rc::new(FaqIndex::new(&kb)))
     }
 
     fn sig(lang: Lang, formal: bool, query: &str) -> Signals {
