@@ -56,7 +56,8 @@ pub async fn read_body(req: &mut Request, limit: usize) -> EdgeResult<Vec<u8>> {
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request, limit: usize) -> EdgeResult<T> {
     let ct = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let body = read_body(req, limit).await?;
-    if !is_json_content_type(&ct) {
+    // No body at all is the more useful thing to say than its missing content type.
+    if !body.iter().all(u8::is_ascii_whitespace) && !is_json_content_type(&ct) {
         return Err(EdgeError::UnsupportedMediaType);
     }
     parse_json(&body)

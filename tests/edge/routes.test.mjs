@@ -176,6 +176,12 @@ describe('bad requests get a clear error body', () => {
     isError(await say(w, c, 'x'.repeat(65), 'hoi'), 400, 'bad_request');
   });
 
+  test('no body at all is 400 saying so, whatever the content type', async () => {
+    const r = await api(w, 'POST', '/v1/conversations');
+    isError(r, 400, 'invalid_json');
+    assert.match(r.body.message, /empty/);
+  });
+
   test('a non-JSON content type is 415', async () => {
     const r = await api(w, 'POST', '/v1/conversations', { raw: '{"site":"demo"}', headers: { 'content-type': 'text/plain' } });
     isError(r, 415, 'unsupported_media_type');
