@@ -3,17 +3,40 @@ use std::io::{BufRead, Read, Write};
 
 use serde::{Deserialize, Serialize};
 use tandem_shared::policy::{ConversationState, Decision, PolicyConfig};
-use tandem_shared::{analyze, Analysis};
+use tandem_shared::{analyze_as, Analysis, Lang};
 
 use crate::CliError;
 
+/// A JSON input line: `{"text": "…"}` or `{"text": "…", "lang": "nl"}`; any other field is an error.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct JsonLine {
     text: String,
-    /// Accepted for compatibility with labelled files; the engine detects the language itself.
+    /// Language hint (`nl` / `en`), passed to `analyze_as`.
     #[serde(default)]
-    #[allow(dead_code)]
     lang: Option<String>,
+}
+
+/// The fields a JSON input line may have.
+const FIELDS: &[&str] = &["text", "lang"];
+
+/// Text and language hint of one JSON line; errors name the line and the field.
+fn json_line(n: usize, line: &str) -> Result<(String, Lang), CliError> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| CliError::input(format!("line {n}: malformed JSON: {e}")))?;
+    let Some(obj) = v.as_object() else {
+        return Err(CliError::input(format!("line {n}: malformed JSON: expected an object with `text`")));
+    };
+    if let Some(k) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(CliError::input(format!("line {n}: unknown field `{k}` (expected `text` and optionally `lang`)")));
+    }
+    let j: JsonLine = serde_json::from_value(v).map_err(|e| CliError::input(format!("line {n}: malformed JSON: {e}")))?;
+    let lang = match j.lang.as_deref() {
+        None => Lang::Unknown,
+        Some("nl") => Lang::Nl,
+        Some("en") => Lang::En,
+        Some(other) => return Err(CliError::input(format!("line {n}: unknown `lang` value `{other}` (expected `nl` or `en`)"))),
+    };
+    Ok((j.text, lang))
 }
 
 #[derive(Serialize)]
@@ -46,13 +69,8 @@ pub fn run(args: &[String]) -> Result<(), CliError> {
         if line.trim().is_empty() {
             continue;
         }
-        let text = if line.trim_start().starts_with('{') {
-            let j: JsonLine = serde_json::from_str(line).map_err(|e| CliError::input(format!("line {n}: malformed JSON: {e}")))?;
-            j.text
-        } else {
-            line.to_string()
-        };
-        let analysis = analyze(&text);
+        let (text, hint) = if line.trim_start().starts_with('{') { json_line(n, line)? } else { (line.to_string(), Lang::Unknown) };
+        let analysis = analyze_as(&text, hint);
         let decision = conversation.then(|| state.observe_customer(&text, &analysis, &cfg));
         let o = Out { line: n, analysis: &analysis, decision: decision.as_ref() };
         let json = serde_json::to_string(&o).map_err(|e| CliError::io(format!("line {n}: cannot encode result: {e}")))?;

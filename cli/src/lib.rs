@@ -1,7 +1,7 @@
 //! The `tandem` command line: thin glue over `tandem_shared`.
 //!
 //! ```text
-//! tandem analyze [--conversation]   one message per stdin line (or JSON {"text": …})
+//! tandem analyze [--conversation]   one message per stdin line (or JSON {"text": …, "lang": "nl"|"en"})
 //! tandem eval --uci PATH.json | --vader PATH.txt | --tsv PATH.tsv
 //! tandem kb-check FILE.json...      validate knowledge-base files
 //! ```

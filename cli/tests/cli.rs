@@ -98,3 +98,37 @@ fn kb_check_accepts_the_demo_base_and_names_the_broken_article() {
     assert!(err.contains("warning") && err.contains("javascript:"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn json_unknown_field_is_an_error_naming_line_and_field() {
+    for (input, field) in [("hoi\n{\"text\": \"ok\", \"lnag\": \"en\"}\n", "lnag"), ("{\"txt\": \"hello\"}\n", "txt"), ("hi\nok\n{\"text\": \"x\", \"lang\": \"nl\", \"user\": 3}\n", "user")] {
+        let (code, _, err) = run(&["analyze"], input.as_bytes());
+        assert_eq!(code, 1, "{input}: {err}");
+        let line = input.lines().count();
+        assert!(err.contains(&format!("line {line}")) && err.contains(&format!("`{field}`")), "{err}");
+        assert_eq!(err.trim().lines().count(), 1);
+    }
+}
+
+#[test]
+fn json_unknown_lang_value_is_an_error_naming_line_and_field() {
+    for value in ["klingon", "NL", "unknown", "de", ""] {
+        let input = format!("goed\n{{\"text\": \"ok\", \"lang\": \"{value}\"}}\n");
+        let (code, _, err) = run(&["analyze"], input.as_bytes());
+        assert_eq!(code, 1, "{value}: {err}");
+        assert!(err.contains("line 2") && err.contains("`lang`") && err.contains(&format!("`{value}`")), "{err}");
+    }
+}
+
+#[test]
+fn json_lang_is_the_language_hint() {
+    // too short to tell on its own: the hint decides; a clear message keeps its own language
+    let (code, out, err) = run(
+        &["analyze"],
+        b"{\"text\": \"ok\"}\n{\"text\": \"ok\", \"lang\": \"en\"}\n{\"text\": \"ok\", \"lang\": \"nl\"}\n{\"text\": \"dit is echt waardeloos\", \"lang\": \"en\"}\n{\"text\": \"this is really bad\", \"lang\": \"nl\"}\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let langs: Vec<String> =
+        out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["lang"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(langs, ["unknown", "en", "nl", "nl", "en"]);
+}

@@ -3,7 +3,7 @@
 //! Phrases come from `data/intents.tsv` (matched over stems by `phrases`).
 
 use crate::analysis::{Intent, IntentHit};
-use crate::lexicon::{Modifier, PhraseKind, MODIFIERS};
+use crate::lexicon::{Modifier, PhraseKind, HUMAN_BLOCKER, HUMAN_FILLER, HUMAN_PERSON, MODIFIERS};
 use crate::phrases::Match;
 use crate::text::Parsed;
 
@@ -16,10 +16,11 @@ pub const NEGATED_FACTOR: f32 = 0.0;
 const ABILITY: &[&str] = &["can't", "cant", "cannot", "couldn't", "couldnt", "unable", "kan", "kon", "lukt", "lukte", "krijg"];
 /// Words scanned back for such a negator.
 const NEGATION_SCOPE: usize = 4;
-/// A bare "agent" / "medewerker" / "human please" message is a request for a person.
+/// A clause of only person and filler words (`data/human_request.tsv`: "medewerker!",
+/// "hallo, een mens graag", "…, I want a human") is a request for a person.
 const BARE_REQUEST_CONFIDENCE: f32 = 0.9;
-const BARE_PERSON: &[&str] = &["agent", "human", "person", "operator", "representative", "medewerker", "mens", "persoon", "mensen", "iemand"];
-const BARE_FILLER: &[&str] = &["a", "an", "please", "pls", "plz", "een", "graag", "aub", "ik", "wil", "i", "want", "need", "now", "nu", "echte", "real", "can", "mag", "spreak"];
+/// Words a bare request clause may have at most.
+const BARE_MAX_WORDS: usize = 5;
 /// Strongly negative, frustrated messages are complaints even without the word.
 const TONE_COMPLAINT_CONFIDENCE: f32 = 0.6;
 /// The evidence of a complaint inferred from tone alone (no complaint words); the policy
@@ -41,7 +42,7 @@ pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32)
                 && m.start <= o.end
                 && (o.end > m.end || (o.start <= m.start && m.start == m.end))
         });
-        if overridden {
+        if overridden || (intent == Intent::HumanRequest && not_a_request(p, m)) {
             continue;
         }
         let mut conf = m.phrase.weight as f32 / 100.0;
@@ -89,14 +90,43 @@ fn negator_before<'a>(p: &Parsed<'a>, m: &Match) -> Option<&'a str> {
     Some(p.orig(&p.tokens[*neg]))
 }
 
+/// A human-request phrase with a negator or blocker word among the words it skips, or a
+/// blocker word just before it, is about someone, not a request for them: "ik wil geen
+/// medewerker", "my travel agent please", "your agent was helpful, please".
+fn not_a_request(p: &Parsed<'_>, m: &Match) -> bool {
+    let ids = crate::phrases::word_ids().phrase(m.index);
+    let skipped = (m.start..=m.end).filter(|&j| {
+        let t = &p.tokens[j];
+        t.is_word() && !ids.contains(&t.lex.phrase_word(m.phrase.lang))
+    });
+    let before = (0..m.start).rev().find(|&j| p.tokens[j].is_word()).filter(|&j| p.tokens[j].clause == p.tokens[m.start].clause);
+    let blocked = |j: usize| HUMAN_BLOCKER.contains(p.norm(&p.tokens[j]));
+    let negator = |j: usize| MODIFIERS.get(p.norm(&p.tokens[j])) == Some(Modifier::Negator);
+    skipped.clone().any(|j| blocked(j) || negator(j)) || before.is_some_and(blocked)
+}
+
+/// Each clause is looked at on its own: a request after a greeting or a complaint counts.
 fn bare_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {
-    let words: Vec<&str> = p.tokens.iter().filter(|t| t.is_word()).map(|t| p.norm(t)).take(6).collect();
-    if words.is_empty() || words.len() > 5 {
+    let mut words: Vec<&str> = Vec::new();
+    for (i, t) in p.tokens.iter().enumerate() {
+        if t.is_word() {
+            words.push(p.norm(t));
+        }
+        let last = p.tokens.get(i + 1).is_none_or(|n| n.clause != t.clause);
+        if last {
+            bare_clause(&words, hits);
+            words.clear();
+        }
+    }
+}
+
+fn bare_clause(words: &[&str], hits: &mut Vec<IntentHit>) {
+    if words.is_empty() || words.len() > BARE_MAX_WORDS {
         return;
     }
-    let person = words.iter().find(|w| BARE_PERSON.contains(w));
+    let person = words.iter().find(|w| HUMAN_PERSON.contains(w));
     if let Some(w) = person {
-        if words.iter().all(|w| BARE_PERSON.contains(w) || BARE_FILLER.contains(w)) {
+        if words.iter().all(|w| HUMAN_PERSON.contains(w) || HUMAN_FILLER.contains(w)) {
             add(hits, Intent::HumanRequest, BARE_REQUEST_CONFIDENCE, (*w).to_string());
         }
     }

@@ -56,8 +56,38 @@ impl Detection {
     }
 }
 
+/// Evidence a language hint (the page / site language) adds to its language, as much as
+/// one function word: it decides a message too short to tell ("ok", "top", "agent") and a
+/// near tie, while a message clearly in the other language stays in that language.
+pub const HINT_WEIGHT: f32 = 1.0;
+
 /// Detect nl / en / unknown (and mixed) from function words, lexicon membership and spelling.
 pub fn detect(p: &Parsed<'_>) -> Detection {
+    detect_with(p, Lang::Unknown)
+}
+
+/// [`detect`] with a language hint (`Lang::Unknown`: none, exactly `detect`). The hint
+/// counts [`HINT_WEIGHT`] towards its language and never makes a message mixed; `nl` and
+/// `en` stay the text's own evidence.
+pub fn detect_with(p: &Parsed<'_>, hint: Lang) -> Detection {
+    let d = detect_text(p);
+    let (hnl, hen) = match hint {
+        Lang::Nl => (HINT_WEIGHT, 0.0),
+        Lang::En => (0.0, HINT_WEIGHT),
+        Lang::Unknown => return d,
+    };
+    let (nl, en) = (d.nl + hnl, d.en + hen);
+    let lang = if nl + en < MIN_EVIDENCE {
+        Lang::Unknown
+    } else if nl > en || (nl == en && hint == Lang::Nl) {
+        Lang::Nl
+    } else {
+        Lang::En
+    };
+    Detection { lang, ..d }
+}
+
+fn detect_text(p: &Parsed<'_>) -> Detection {
     let (mut nl, mut en) = (0.0f32, 0.0f32);
     for (n, t) in p.tokens.iter().enumerate().filter(|(_, t)| t.is_word()) {
         if !t.lex.has(flag::ASCII_LOWER) {

@@ -17,4 +17,4 @@ pub mod wire;
 
 pub use analysis::{Analysis, Evidence, Intent, IntentHit, Tone};
 pub use lang::Lang;
-pub use sentiment::{analyze, score, Scores};
+pub use sentiment::{analyze, analyze_as, score, Scores};

@@ -27,6 +27,10 @@ pub const W_SYNONYM: f32 = 0.8;
 /// A query word matching a vocabulary word at edit distance 1 / 2.
 pub const W_FUZZY_1: f32 = 0.8;
 pub const W_FUZZY_2: f32 = 0.6;
+/// An article whose question or a paraphrase the query matches completely scores this share
+/// of the query's idf mass on top (scaled by how complete, squared): the article's own words
+/// for the question are the strongest evidence. Chosen on the tuning half of kb/eval.tsv.
+pub const QUESTION_MATCH: f32 = 0.5;
 /// Score factor for articles not in the query's (given or guessed) language.
 pub const OTHER_LANG_FACTOR: f32 = 0.75;
 /// A query word the knowledge base never uses (no exact, synonym, compound or
@@ -99,6 +103,8 @@ pub(crate) struct Index {
     pub idf: Vec<f32>,
     pub doc_len: Vec<f32>,
     pub doc_lang: Vec<Lang>,
+    /// Per article, its question and paraphrases: per content word, the terms it is indexed under.
+    pub questions: Vec<Vec<Vec<Vec<u32>>>>,
 }
 
 fn term_key(lang: Lang, stem: &str) -> String {
@@ -167,6 +173,7 @@ impl Index {
             let extra: Vec<String> = side.syn.single.keys().cloned().collect();
             side.stems.extend(extra);
         }
+        let n_questions: Vec<usize> = articles.iter().map(|a| a.paraphrases.len()).collect();
         // Pass 2: weighted term frequencies, with synonym groups and compound parts.
         // Each distinct word is analysed once (`word_terms`); occurrences only add tf.
         let mut terms: FxMap<String, u32> = FxMap::default();
@@ -180,6 +187,7 @@ impl Index {
             })
         };
         let mut lens = [0f32; 2];
+        let mut questions: Vec<Vec<Vec<Vec<u32>>>> = Vec::with_capacity(docs.len());
         let mut word_terms: [FxMap<String, Vec<u32>>; 2] = Default::default();
         let mut tf: FxMap<u32, f32> = FxMap::default();
         for (d, (lang, fields)) in docs.iter().enumerate() {
@@ -187,7 +195,8 @@ impl Index {
             let side = &mut sides[l];
             tf.clear();
             let mut len = 0f32;
-            for f in fields {
+            let mut qs: Vec<Vec<Vec<u32>>> = Vec::new();
+            for (fi, f) in fields.iter().enumerate() {
                 len += f.weight * f.words.len() as f32;
                 for (w, s) in f.words.iter().zip(&f.stems) {
                     if !word_terms[l].contains_key(w) {
@@ -217,6 +226,18 @@ impl Index {
                         *tf.entry(t).or_default() += f.weight;
                     }
                 }
+                // fields 0..=paraphrases are the question and its paraphrases
+                if fi <= n_questions[d] && !f.words.is_empty() {
+                    let mut q: Vec<Vec<u32>> = f.words.iter().map(|w| word_terms[l].get(w).cloned().unwrap_or_default()).collect();
+                    // the words of a synonym phrase ("contact opnemen") also stand for its group
+                    for (start, n, g) in side.syn.find_phrases(&f.stems) {
+                        let gt = intern(group_key(lang, g), &mut terms, &mut postings);
+                        for w in q.iter_mut().skip(start).take(n) {
+                            w.push(gt);
+                        }
+                    }
+                    qs.push(q);
+                }
                 for (_, _, g) in side.syn.find_phrases(&f.stems) {
                     let gt = intern(group_key(lang, g), &mut terms, &mut postings);
                     *tf.entry(gt).or_default() += f.weight;
@@ -227,6 +248,7 @@ impl Index {
             for (t, f) in doc_tf {
                 postings[t as usize].push((d as u32, f));
             }
+            questions.push(qs);
             lens[l] += len;
             doc_len.push(len.max(1.0));
             doc_lang.push(lang);
@@ -249,7 +271,7 @@ impl Index {
                 idf(sides[li(lang)].n_docs, p.len())
             })
             .collect();
-        Index { stemmers, sides, terms, postings, idf: idf_v, doc_len, doc_lang }
+        Index { stemmers, sides, terms, postings, idf: idf_v, doc_len, doc_lang, questions }
     }
 
     fn term(&self, lang: Lang, stem: &str) -> Option<u32> {
@@ -332,6 +354,22 @@ impl Index {
             .map(|&(t, w)| w * self.idf[t as usize])
             .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))))
             .unwrap_or(self.sides[li(lang)].unknown_idf)
+    }
+
+    /// How completely the article's question or one of its paraphrases is the query: the best
+    /// (share of that sentence's words the query matches) × (share of query slots it matches).
+    pub fn question_match(&self, d: usize, slots: &[Slot]) -> f32 {
+        if slots.is_empty() {
+            return 0.0;
+        }
+        let mut best = 0f32;
+        for q in &self.questions[d] {
+            let hit = |terms: &[u32], slot: &Slot| slot.cands.iter().any(|(t, _)| terms.contains(t));
+            let words = q.iter().filter(|terms| slots.iter().any(|s| hit(terms, s))).count();
+            let found = slots.iter().filter(|s| q.iter().any(|terms| hit(terms, s))).count();
+            best = best.max(words as f32 / q.len() as f32 * found as f32 / slots.len() as f32);
+        }
+        best
     }
 
     /// Add the BM25F scores of `slots` to the articles of `lang`.

@@ -25,7 +25,7 @@ pub use kb::{unsafe_answer_links, Article, KbError, KnowledgeBase};
 pub use synonyms::{SynonymError, Synonyms};
 
 use crate::lang::Lang;
-use index::{li, DocScore, Index, LANGS, K1, OTHER_LANG_FACTOR};
+use index::{li, DocScore, Index, LANGS, K1, OTHER_LANG_FACTOR, QUESTION_MATCH};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaqMatch {
@@ -145,6 +145,13 @@ impl FaqIndex {
             total[li(l)] = slots.iter().map(|s| self.index.slot_weight(l, s)).sum();
             max_score[li(l)] = total[li(l)] * (K1 + 1.0);
             self.index.score(l, &slots, &mut scores);
+            // an article whose own question (or a paraphrase) is the query gets up to
+            // QUESTION_MATCH of the most the query could score on top
+            for (d, s) in scores.iter_mut().enumerate() {
+                if self.index.doc_lang[d] == l && s.raw > 0.0 {
+                    s.raw += QUESTION_MATCH * self.index.question_match(d, &slots).powi(2) * total[li(l)];
+                }
+            }
         }
         // Best and second-best raw score per language, for the margin.
         let mut top2 = [[0f32; 2]; 2];

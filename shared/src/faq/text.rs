@@ -104,7 +104,7 @@ impl Stemmers {
 /// list: a Dutch query with an English "my" in it should not lose coverage.
 pub fn is_stop(word: &str) -> bool {
     static SET: std::sync::OnceLock<super::index::FxSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOP_NL.iter().chain(STOP_EN).copied().collect()).contains(word)
+    SET.get_or_init(|| STOP_NL.iter().chain(STOP_EN).copied().filter(|w| !QUESTION_WORDS.contains(w)).collect()).contains(word)
 }
 
 /// Votes for the language of a query from its function words; `Unknown` on a tie.
@@ -126,6 +126,10 @@ pub fn guess_lang(words: &[String]) -> Lang {
         std::cmp::Ordering::Equal => Lang::Unknown,
     }
 }
+
+/// Question words: function words for guessing the language, but kept as search words —
+/// they say what is asked ("*where* is my order" is tracking, not cancelling it).
+pub const QUESTION_WORDS: &[&str] = &["waar", "where"];
 
 /// Dutch function words and chat filler (folded, sorted; a test checks the order).
 pub const STOP_NL: &[&str] = &[

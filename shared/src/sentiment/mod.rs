@@ -51,8 +51,15 @@ fn round3(x: f32) -> f32 {
 
 /// Analyse one message. Never panics; time is linear in the length of the text.
 pub fn analyze(text: &str) -> Analysis {
+    analyze_as(text, Lang::Unknown)
+}
+
+/// [`analyze`] with a language hint, e.g. the page's language: it counts as much as one
+/// function word for that language (`lang::detect_with`), so it decides messages too short
+/// to tell and near ties; `Lang::Unknown` is exactly `analyze`.
+pub fn analyze_as(text: &str, hint: Lang) -> Analysis {
     let p = text::parse(text);
-    let o = run(&p, true);
+    let o = run(&p, true, hint);
     let intents = crate::intents::detect(&p, &o.matches, o.scores.valence, o.raw_frustration);
     text::recycle(p);
     let Scores { lang, mixed, valence, tone } = o.scores;
@@ -74,7 +81,7 @@ pub struct Scores {
 /// The scores of one message (see `Scores`). Never panics; linear in the text length.
 pub fn score(text: &str) -> Scores {
     let p = text::parse(text);
-    let scores = run(&p, false).scores;
+    let scores = run(&p, false, Lang::Unknown).scores;
     text::recycle(p);
     scores
 }
@@ -93,8 +100,8 @@ struct Outcome {
     evidence: Vec<Evidence>,
 }
 
-fn run(p: &Parsed<'_>, explain: bool) -> Outcome {
-    let det = lang::detect(p);
+fn run(p: &Parsed<'_>, explain: bool, hint: Lang) -> Outcome {
+    let det = lang::detect_with(p, hint);
     let n = p.tokens.len();
     let (mut val, mut covered, mut negated, mut modifier) = SCRATCH.with(|c| c.take()).unwrap_or_default();
     val.resize(n, 0.0);
