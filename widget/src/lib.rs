@@ -10,6 +10,7 @@ pub mod json;
 pub mod markup;
 pub mod session;
 pub mod store;
+pub mod strict;
 
 use std::sync::Arc;
 
