@@ -22,6 +22,16 @@ impl ApiError {
             ApiError::Http { status, .. } => *status == 429 || *status >= 500,
         }
     }
+    /// Catalogue key of the visitor-facing reason a message was refused for good.
+    pub fn rejection_reason(&self) -> &'static str {
+        match self {
+            ApiError::Http { status: 413, .. } => "not_sent_too_long",
+            ApiError::Http { code, .. } if code == "payload_too_large" => "not_sent_too_long",
+            ApiError::Http { status: 403, .. } => "not_sent_refused",
+            ApiError::Http { status: 401 | 404 | 410, .. } => "not_sent_gone",
+            _ => "not_sent_invalid",
+        }
+    }
     pub fn is_gone(&self) -> bool {
         matches!(self, ApiError::Http { status: 404 | 401 | 403, .. })
     }
