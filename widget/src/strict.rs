@@ -122,6 +122,7 @@ impl Error {
     }
 
     /// The same error, one level further out.
+    #[inline(never)]
     fn at(mut self, segment: String) -> Error {
         self.path.insert(0, segment);
         self
@@ -177,6 +178,36 @@ impl<'de> IntoDeserializer<'de, Error> for Value {
     }
 }
 
+impl Value {
+    fn unexpected(&self) -> de::Unexpected<'_> {
+        match self {
+            Value::Null => de::Unexpected::Unit,
+            Value::Bool(b) => de::Unexpected::Bool(*b),
+            Value::Num(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 1.8e19 => de::Unexpected::Unsigned(*n as u64),
+            Value::Num(n) if n.fract() == 0.0 && *n < 0.0 && *n > -9.2e18 => de::Unexpected::Signed(*n as i64),
+            Value::Num(n) => de::Unexpected::Float(*n),
+            Value::Str(s) => de::Unexpected::Str(s),
+            Value::Arr(_) => de::Unexpected::Seq,
+            Value::Obj(_) => de::Unexpected::Map,
+        }
+    }
+
+    fn wrong<'de, V: Visitor<'de>>(&self, visitor: &V) -> Error {
+        de::Error::invalid_type(self.unexpected(), visitor)
+    }
+
+    fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Num(n) if n.fract() == 0.0 && n >= 0.0 && n < 1.8e19 => visitor.visit_u64(n as u64),
+            Value::Num(n) if n.fract() == 0.0 && n < 0.0 && n > -9.2e18 => visitor.visit_i64(n as i64),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+}
+
+// Each `deserialize_*` visits only the one matching kind (as serde_json does) rather than going
+// through `deserialize_any`: every visitor then needs only that one method, which keeps the
+// generated code (and the wasm) small.
 impl<'de> de::Deserializer<'de> for Value {
     type Error = Error;
 
@@ -184,13 +215,70 @@ impl<'de> de::Deserializer<'de> for Value {
         match self {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(b),
-            Value::Num(n) if n.fract() == 0.0 && n >= 0.0 && n < 1.8e19 => visitor.visit_u64(n as u64),
-            Value::Num(n) if n.fract() == 0.0 && n < 0.0 && n > -9.2e18 => visitor.visit_i64(n as i64),
+            n @ Value::Num(_) if !matches!(n.unexpected(), de::Unexpected::Float(_)) => n.integer(visitor),
             Value::Num(n) => visitor.visit_f64(n),
             Value::Str(s) => visitor.visit_string(s),
             Value::Arr(items) => visitor.visit_seq(Seq { items: items.into_iter(), index: 0 }),
             Value::Obj(members) => visitor.visit_map(Map { members: members.into_iter(), value: None }),
         }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Bool(b) => visitor.visit_bool(b),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Str(s) => visitor.visit_string(s),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Num(n) => visitor.visit_f64(n),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_f64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.integer(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -200,11 +288,59 @@ impl<'de> de::Deserializer<'de> for Value {
         }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Null => visitor.visit_unit(),
+            other => Err(other.wrong(&visitor)),
+        }
     }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Arr(items) => visitor.visit_seq(Seq { items: items.into_iter(), index: 0 }),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Obj(members) => visitor.visit_map(Map { members: members.into_iter(), value: None }),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    /// Unit variants, as serde_json writes them: `"agent"`.
+    fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Value::Str(s) => visitor.visit_enum(s.into_deserializer()),
+            other => Err(other.wrong(&visitor)),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i128 u128 char bytes byte_buf unit_struct tuple_struct
+    }
+}
+
+#[inline(never)]
+fn at_index(e: Error, i: usize) -> Error {
+    e.at(format!("[{i}]"))
 }
 
 struct Seq {
@@ -218,7 +354,7 @@ impl<'de> SeqAccess<'de> for Seq {
         let Some(v) = self.items.next() else { return Ok(None) };
         let i = self.index;
         self.index += 1;
-        seed.deserialize(v).map(Some).map_err(|e| e.at(format!("[{i}]")))
+        seed.deserialize(v).map(Some).map_err(|e| at_index(e, i))
     }
 }
 
