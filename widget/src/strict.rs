@@ -183,7 +183,7 @@ impl Value {
         match self {
             Value::Null => de::Unexpected::Unit,
             Value::Bool(b) => de::Unexpected::Bool(*b),
-            Value::Num(n) if n.fract() == 0.0 && *n >= 0.0 && *n < 1.8e19 => de::Unexpected::Unsigned(*n as u64),
+            Value::Num(n) if n.fract() == 0.0 && (0.0..1.8e19).contains(n) => de::Unexpected::Unsigned(*n as u64),
             Value::Num(n) if n.fract() == 0.0 && *n < 0.0 && *n > -9.2e18 => de::Unexpected::Signed(*n as i64),
             Value::Num(n) => de::Unexpected::Float(*n),
             Value::Str(s) => de::Unexpected::Str(s),
@@ -198,7 +198,7 @@ impl Value {
 
     fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self {
-            Value::Num(n) if n.fract() == 0.0 && n >= 0.0 && n < 1.8e19 => visitor.visit_u64(n as u64),
+            Value::Num(n) if n.fract() == 0.0 && (0.0..1.8e19).contains(&n) => visitor.visit_u64(n as u64),
             Value::Num(n) if n.fract() == 0.0 && n < 0.0 && n > -9.2e18 => visitor.visit_i64(n as i64),
             other => Err(other.wrong(&visitor)),
         }
