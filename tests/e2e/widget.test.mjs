@@ -93,8 +93,10 @@ test('C01 hostile markup in a message and a javascript: link in an answer stay t
   assert.equal(await w.log.locator('a[href^="javascript"]').count(), 0, 'javascript: never becomes a link');
   assert.ok((await w.log.innerText()).includes('[klik](javascript:alert(1))'), 'shown as literal text');
   assert.equal(await w.log.locator('a[href="https://shop.example/open"]').count(), 1, 'https links stay clickable');
-  await w.send('nog een vraag');
+  // The same rule for whatever reaches the log, the visitor's own text included.
+  await w.send('Meer info: [klik](javascript:alert(1)) of [onze pagina](https://shop.example/open).');
   await eventually(async () => (await w.texts('customer')).length === 3, { what: 'later messages still work' });
+  assert.equal(await w.log.locator('a[href^="javascript"]').count(), 0, 'javascript: never becomes a link');
   assert.deepEqual(errors, [], 'no script ran');
   await context.close();
 });

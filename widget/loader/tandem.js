@@ -10,18 +10,32 @@
   if (!script) return;
   const base = new URL('.', script.src).href;
   const d = script.dataset;
+  const say = (m) => console.error('[tandem] ' + m);
   let extra = {};
+  const from = d.config != null ? 'data-config' : 'data-config-id';
   try {
-    if (d.config) extra = JSON.parse(d.config);
-    else if (d.configId) extra = JSON.parse(document.getElementById(d.configId).textContent);
+    let parsed = null;
+    if (d.config != null) parsed = JSON.parse(d.config);
+    else if (d.configId) {
+      const el = document.getElementById(d.configId);
+      if (!el) throw new Error('no element with id "' + d.configId + '"');
+      parsed = JSON.parse(el.textContent);
+    }
+    // Only an object can hold settings: null, a list or a string is named, then ignored.
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) extra = parsed;
+    else if (d.config != null || d.configId) say(from + ' must be a JSON object ({…}), not ' + (Array.isArray(parsed) ? 'a list' : parsed === null ? 'null' : 'a ' + typeof parsed) + '; using defaults');
   } catch (e) {
-    console.error('[tandem] data-config is not valid JSON: ' + e.message + '; using defaults');
+    say(from + ' is not valid JSON: ' + e.message + '; using defaults');
+  }
+  const wantLang = d.lang || extra.lang;
+  if (wantLang && !/^(nl|en)([-_]|$)/i.test(wantLang)) {
+    console.warn('[tandem] ' + (d.lang ? 'data-lang' : 'lang') + ' "' + wantLang + '" is not supported (use "nl" or "en"); showing the chat in English');
   }
   const config = Object.assign({}, extra, {
     endpoint: d.endpoint || extra.endpoint,
     site: d.site || extra.site,
     kb: d.kb || extra.kb,
-    lang: d.lang || extra.lang || (document.documentElement.lang || navigator.language || 'en').slice(0, 2),
+    lang: wantLang && /^(nl|en)([-_]|$)/i.test(wantLang) ? wantLang : wantLang ? 'en' : (document.documentElement.lang || navigator.language || 'en').slice(0, 2),
   });
   const start = () => {
     const host = document.createElement('div');
@@ -31,7 +45,8 @@
     const root = host.attachShadow({ mode: 'open' });
     const wanted = extra.colors && extra.colors.accent;
     // Only plain colour syntax goes into our CSS; the wasm side validates the full config.
-    const accent = typeof wanted === 'string' && /^(#[0-9a-f]{3,8}|[a-z]{1,20})$/i.test(wanted) ? wanted : '#1f5fbf';
+    const accent = typeof wanted === 'string' && /^(#[0-9a-f]{3,8}|[a-z]{1,20})$/i.test(wanted) &&
+      (!window.CSS || CSS.supports('color', wanted)) ? wanted : '#1f5fbf';
     const css = ':host{all:initial}.bubble{position:fixed;right:20px;bottom:20px;width:56px;height:56px;' +
       'border-radius:50%;border:0;display:flex;align-items:center;justify-content:center;cursor:pointer;' +
       'background:var(--tandem-accent,' + accent + ');color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);' +

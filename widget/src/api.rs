@@ -4,7 +4,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use tandem_shared::wire::{ConversationView, ErrorBody, MessagesPage, PostMessageRequest, PostMessageResponse, StartRequest};
+use tandem_shared::wire::{ConvStatus, ConversationView, ErrorBody, MessagesPage, PostMessageRequest, PostMessageResponse, StartRequest};
 use tandem_shared::Lang;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +20,16 @@ impl ApiError {
         match self {
             ApiError::Network(_) => true,
             ApiError::Http { status, .. } => *status == 429 || *status >= 500,
+        }
+    }
+    /// Catalogue key of the visitor-facing reason a message was refused for good.
+    pub fn rejection_reason(&self) -> &'static str {
+        match self {
+            ApiError::Http { status: 413, .. } => "not_sent_too_long",
+            ApiError::Http { code, .. } if code == "payload_too_large" => "not_sent_too_long",
+            ApiError::Http { status: 403, .. } => "not_sent_refused",
+            ApiError::Http { status: 401 | 404 | 410, .. } => "not_sent_gone",
+            _ => "not_sent_invalid",
         }
     }
     pub fn is_gone(&self) -> bool {
@@ -96,8 +106,16 @@ impl Api {
         read_with_wait(send_json(req, msg).await?).await
     }
 
-    pub async fn messages(&self, id: &str, token: &str, after: u64, wait: u32) -> Result<WithWait<MessagesPage>, ApiError> {
-        let url = self.conv_url(id, &format!("/messages?after={after}&wait={wait}"));
+    /// Long-polls for messages after `after`; the edge also answers as soon as the conversation's
+    /// status differs from `shown` (a person joined, it was resolved), so the widget says so at once.
+    pub async fn messages(&self, id: &str, token: &str, after: u64, wait: u32, shown: ConvStatus) -> Result<WithWait<MessagesPage>, ApiError> {
+        let status = match shown {
+            ConvStatus::Bot => "bot",
+            ConvStatus::Waiting => "waiting",
+            ConvStatus::WithAgent => "with_agent",
+            ConvStatus::Resolved => "resolved",
+        };
+        let url = self.conv_url(id, &format!("/messages?after={after}&wait={wait}&status={status}"));
         let resp = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await.map_err(net)?;
         read_with_wait(resp).await
     }

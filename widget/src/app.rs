@@ -188,12 +188,30 @@ fn Message(
         }
     });
     let class = if entry.kind == Kind::Notice { "msg notice".to_string() } else { format!("msg {author}") };
+    let cid = entry.client_id.clone();
+    let rejection = Memo::new(move |_| session.with(|s| s.rejection(&cid).map(str::to_string)));
+    let not_sent = {
+        let (c, cid) = (ctx.clone(), entry.client_id.clone());
+        move || {
+            rejection.get().map(|key| {
+                let (c1, c2, id1, id2) = (c.clone(), c.clone(), cid.clone(), cid.clone());
+                view! {
+                    <p class="not-sent" role="alert" data-testid="not-sent">{c.cat.t(&key)}</p>
+                    <p class="not-sent-actions">
+                        <button type="button" class="link" data-testid="retry" on:click=move |_| effects::retry(&c1, &id1)>{c.cat.t("retry")}</button>" "
+                        <button type="button" class="link" data-testid="remove" on:click=move |_| effects::remove_rejected(&c2, &id2)>{c.cat.t("remove")}</button>
+                    </p>
+                }
+            })
+        }
+    };
     view! {
-        <li class=class data-testid="msg" data-author=author class:pending=pending>
+        <li class=class data-testid="msg" data-author=author class:pending=pending class:failed=move || rejection.get().is_some()>
             {(!label.is_empty()).then(|| view! { <span class="label">{label}</span> })}
             <p class="text" dir="auto">{body}</p>
             {source}
             {offer}
+            {not_sent}
         </li>
     }
 }

@@ -89,6 +89,9 @@ pub struct WidgetConfig {
     pub nps: bool,
     #[serde(default)]
     pub business_hours: Option<BusinessHours>,
+    /// An address the visitor can write to when no person can be reached through the chat.
+    #[serde(default)]
+    pub contact_email: Option<String>,
 }
 
 fn default_name() -> String {
@@ -112,6 +115,8 @@ pub enum ConfigError {
     Parse(String),
     Missing(&'static str),
     Invalid { field: &'static str, reason: String },
+    /// A key the configuration does not have, or a wrong type, at `path` (`persona.nam`).
+    Key { path: String, reason: String },
 }
 
 impl std::fmt::Display for ConfigError {
@@ -120,6 +125,7 @@ impl std::fmt::Display for ConfigError {
             ConfigError::Parse(m) => write!(f, "configuration is not valid: {m}"),
             ConfigError::Missing(field) => write!(f, "`{field}` is required (set data-{field} on the script tag)"),
             ConfigError::Invalid { field, reason } => write!(f, "`{field}` {reason}"),
+            ConfigError::Key { path, reason } => write!(f, "`{path}` {reason}"),
         }
     }
 }
@@ -149,6 +155,31 @@ pub fn is_css_color(s: &str) -> bool {
     hex || func || named
 }
 
+/// Whether the browser's CSS accepts `c` as a colour ("blurple" passes the syntax check above).
+fn browser_knows_color(c: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(css) = js_sys::Reflect::get(&js_sys::global(), &"CSS".into()) else { return true };
+    let Ok(supports) = js_sys::Reflect::get(&css, &"supports".into()) else { return true };
+    match supports.dyn_ref::<js_sys::Function>() {
+        Some(f) => f.call2(&css, &"color".into(), &c.into()).map(|v| v.is_truthy()).unwrap_or(true),
+        None => true,
+    }
+}
+
+/// Interface languages with a catalogue: `nl`, `en` (also as `nl-BE`, `en_GB`).
+pub fn is_supported_lang(l: &str) -> bool {
+    let l = l.to_ascii_lowercase();
+    let base = l.split(['-', '_']).next().unwrap_or("");
+    base == "nl" || base == "en"
+}
+
+fn warn(m: &str) {
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::warn_1(&format!("[tandem] {m}").into());
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = m;
+}
+
 fn parse_hhmm(s: &str) -> Option<u32> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
@@ -173,28 +204,44 @@ impl BusinessHours {
 }
 
 impl WidgetConfig {
-    /// The configuration object the loader passes (data attributes or the site's JSON object),
-    /// read with serde-wasm-bindgen: no JSON text, no JSON parser in the widget.
+    /// The configuration object the loader passes (data attributes merged with the site's JSON
+    /// object), read strictly (see `strict`): an unknown key or a wrong type is named by its path.
+    /// Colours are also checked by the browser itself (`CSS.supports`).
     pub fn from_js(value: wasm_bindgen::JsValue) -> Result<WidgetConfig, ConfigError> {
-        Self::from_deserializer(serde_wasm_bindgen::Deserializer::from(value))
+        let tree = crate::strict::from_js(&value).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        let cfg = Self::from_value(tree)?;
+        for (field, c) in [("colors.accent", &cfg.colors.accent), ("colors.background", &cfg.colors.background), ("colors.text", &cfg.colors.text)] {
+            if !browser_knows_color(c) {
+                return Err(invalid(field, format!("\"{c}\" is not a colour the browser knows (use #rrggbb, rgb(), hsl() or a CSS colour name)")));
+            }
+        }
+        Ok(cfg)
     }
 
     /// The same from JSON text (native tests and tools).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<WidgetConfig, ConfigError> {
         match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => Self::from_deserializer(v),
+            Ok(v) => Self::from_value(crate::strict::Value::from(v)),
             Err(e) => Err(ConfigError::Parse(e.to_string())),
         }
     }
 
-    fn from_deserializer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<WidgetConfig, ConfigError> {
-        let cfg = WidgetConfig::deserialize(d).map_err(|e| {
-            let m = crate::json::shape_message(e);
-            if let Some(field) = ["endpoint", "site"].into_iter().find(|f| m.contains(&format!("missing field `{f}`"))) {
-                return ConfigError::Missing(field);
+    /// Reads the whole configuration or none of it: the first problem is returned, by key path.
+    pub fn from_value(tree: crate::strict::Value) -> Result<WidgetConfig, ConfigError> {
+        use crate::strict::ErrorKind;
+        if !matches!(tree, crate::strict::Value::Obj(_)) {
+            return Err(ConfigError::Parse(format!("it must be an object ({{…}}), not {}", tree.kind())));
+        }
+        let cfg = WidgetConfig::deserialize(tree).map_err(|e| {
+            let path = e.path_text();
+            match (e.kind, path.as_str()) {
+                (ErrorKind::Missing, "endpoint") => ConfigError::Missing("endpoint"),
+                (ErrorKind::Missing, "site") => ConfigError::Missing("site"),
+                (ErrorKind::Unknown, _) => ConfigError::Key { path, reason: format!("{}; the configuration was not applied", e.message) },
+                _ if path.is_empty() => ConfigError::Parse(e.message),
+                _ => ConfigError::Key { path, reason: e.message },
             }
-            ConfigError::Parse(m)
         })?;
         cfg.validate()?;
         Ok(cfg)
@@ -240,8 +287,22 @@ impl WidgetConfig {
             if parse_hhmm(&h.open).is_none() || parse_hhmm(&h.close).is_none() {
                 return Err(invalid("business_hours", "open and close must be HH:MM"));
             }
+            if parse_hhmm(&h.close) <= parse_hhmm(&h.open) {
+                return Err(invalid("business_hours.close", format!("\"{}\" must be later than open (\"{}\")", h.close, h.open)));
+            }
             if h.days.iter().any(|d| !(1..=7).contains(d)) {
                 return Err(invalid("business_hours.days", "must be weekdays 1 (Monday) to 7 (Sunday)"));
+            }
+        }
+        if let Some(e) = &self.contact_email {
+            if !crate::effects::looks_like_email(e) {
+                return Err(invalid("contact_email", format!("\"{e}\" is not an e-mail address")));
+            }
+        }
+        if let Some(l) = &self.lang {
+            if !is_supported_lang(l) {
+                // Not an error: the widget works in English. Named so the owner can fix it.
+                warn(&format!("`lang` \"{l}\" is not supported (use \"nl\" or \"en\"); showing the widget in English"));
             }
         }
         Ok(())
@@ -275,6 +336,9 @@ mod tests {
         assert_eq!(c.persona.name, "Tandem");
         assert!(c.persona.formal && c.resume && !c.nps);
         assert_eq!(c.lang(), Lang::En);
+        let de = WidgetConfig::from_json(r#"{"endpoint":"http://127.0.0.1:8787","site":"demo","lang":"de"}"#).expect("an unsupported language is not an error");
+        assert_eq!(de.lang(), Lang::En);
+        assert!(is_supported_lang("nl-BE") && is_supported_lang("EN") && !is_supported_lang("de"));
     }
 
     #[test]
@@ -284,7 +348,13 @@ mod tests {
         assert!(err(r#"{"endpoint":"https://e.example","site":"a b"}"#).contains("`site`"));
         assert!(err(r#"{"endpoint":"https://e.example","site":"d","colors":{"accent":"red;background:url(x)"}}"#).contains("colors.accent"));
         assert!(err(r#"{"endpoint":"https://e.example","site":"d","privacy_url":"javascript:x"}"#).contains("privacy_url"));
-        assert!(err(r#"{"endpoint":"https://e.example","site":"d","colour":"red"}"#).contains("unknown field `colour`"));
+        assert!(err(r#"{"endpoint":"https://e.example","site":"d","colour":"red"}"#).starts_with("`colour` is not a known key"));
+        assert!(err(r#"{"endpoint":"https://e.example","site":"d","persona":{"nam":"Sam"}}"#).starts_with("`persona.nam` is not a known key"));
+        assert!(err(r#"{"endpoint":"https://e.example","site":"d","persona":{"formal":"yes"}}"#).starts_with("`persona.formal` invalid type"));
+        assert!(err(r#"{"endpoint":"https://e.example","site":"d","business_hours":{"days":[1],"open":"17:00","close":"09:00"}}"#).starts_with("`business_hours.close` \"09:00\" must be later"));
+        assert!(err(r#"{"endpoint":"https://e.example","site":"d","contact_email":"nope"}"#).contains("contact_email"));
+        assert!(err("null").contains("must be an object"));
+        assert!(err("[1,2]").contains("must be an object"));
         assert!(err(r#"{"endpoint":"https://e.example","site":"d","business_hours":{"days":[8],"open":"09:00","close":"17:00"}}"#).contains("days"));
         assert!(err("not json").contains("not valid"));
     }

@@ -178,9 +178,14 @@ pub fn flush(ctx: &Ctx) {
                     delay = (delay * 2).min(30_000);
                 }
                 Err(e) => {
-                    // Rejected for good (too long, malformed): drop it so the queue moves on.
-                    web_sys::console::warn_1(&format!("[tandem] message not accepted: {e}").into());
-                    c.session.update(|s| s.outbox.retain(|o| o.client_id != next.client_id));
+                    // Refused for good (unknown site, origin not allowed, too long, malformed):
+                    // out of the queue so later messages go, shown to the visitor as not sent.
+                    // A handoff that rode on it did not reach anyone either.
+                    web_sys::console::error_1(&format!("[tandem] message not accepted: {e}").into());
+                    c.session.update(|s| {
+                        s.reject(&next.client_id, e.rejection_reason());
+                        s.handoff_failed(&c.cat, c.cfg.contact_email.as_deref());
+                    });
                 }
             }
         }
@@ -198,8 +203,8 @@ fn ensure_polling(ctx: &Ctx) {
     spawn_local(async move {
         loop {
             let Some((id, token)) = c.session.with_untracked(|s| s.conversation.clone().filter(|_| s.is_with_humans())) else { break };
-            let after = c.session.with_untracked(|s| s.last_seq);
-            match c.api.messages(&id, &token, after, 20).await {
+            let (after, shown) = c.session.with_untracked(|s| (s.last_seq, s.status));
+            match c.api.messages(&id, &token, after, 20, shown).await {
                 Ok(answer) => c.session.update(|s| {
                     s.merge(&answer.body.messages, &c.cat);
                     s.set_status(answer.body.status, &c.cat);
@@ -230,18 +235,34 @@ pub fn request_human(ctx: &Ctx, tier: Tier) {
             .await;
             match r {
                 Ok(wait) => {
-                    c.session.update(|s| s.note_wait(wait));
+                    c.session.update(|s| {
+                        s.handoff_pending = None;
+                        s.note_wait(wait);
+                    });
                     break;
                 }
                 Err(e) if e.is_retryable() => TimeoutFuture::new(1000 << attempt).await,
                 Err(e) => {
-                    web_sys::console::warn_1(&format!("[tandem] handoff failed: {e}").into());
+                    // Nobody was reached: the visitor is told so, not promised a person.
+                    web_sys::console::error_1(&format!("[tandem] handoff failed: {e}").into());
+                    c.session.update(|s| s.handoff_failed(&c.cat, c.cfg.contact_email.as_deref()));
                     break;
                 }
             }
         }
         ensure_polling(&c);
     });
+}
+
+/// The visitor tries a refused message again.
+pub fn retry(ctx: &Ctx, client_id: &str) {
+    ctx.session.update(|s| s.retry(client_id));
+    flush(ctx);
+}
+
+/// The visitor removes a refused message from the log.
+pub fn remove_rejected(ctx: &Ctx, client_id: &str) {
+    ctx.session.update(|s| s.remove_rejected(client_id));
 }
 
 pub fn feedback(ctx: &Ctx, csat: Option<u8>, nps: Option<u8>, comment: String) {

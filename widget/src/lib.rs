@@ -10,6 +10,7 @@ pub mod json;
 pub mod markup;
 pub mod session;
 pub mod store;
+pub mod strict;
 
 use std::sync::Arc;
 
@@ -145,33 +146,102 @@ fn load_kb(ctx: &Ctx) {
     });
 }
 
-/// The knowledge base file, parsed by the browser (its syntax errors name line and column) and
-/// checked by the shared crate's rules (which name the article and field).
+/// The knowledge base file, parsed by the browser (its syntax errors name line and column), read
+/// strictly (`strict`: unknown fields and wrong types are caught, which serde-wasm-bindgen lets
+/// through) and checked by the shared crate's rules (which name the article and field).
 pub fn parse_kb(text: &str) -> Result<KnowledgeBase, String> {
     if text.len() > tandem_shared::faq::kb::MAX_KB_BYTES {
         return Err(KbError::TooLarge { bytes: text.len() }.to_string());
     }
     let value = json::parse(text).map_err(|e| e.to_string())?;
-    match KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(value.clone())) {
-        Ok(kb) => Ok(kb),
-        Err(KbError::Malformed { message, .. }) => {
-            Err(locate_shape_error(&value).unwrap_or_else(|| format!("knowledge base: {}", json::shape_message(message))))
-        }
-        Err(e) => Err(e.to_string()),
-    }
+    let tree = strict::from_js(&value).map_err(|e| format!("knowledge base: {e}"))?;
+    kb_from_tree(tree)
 }
 
-/// A parsed object has no lines, so a wrong shape (missing field, wrong type) is placed by
-/// article instead: the first article that fails on its own is named with its index and id.
-fn locate_shape_error(value: &JsValue) -> Option<String> {
-    let articles: js_sys::Array = js_sys::Reflect::get(value, &"articles".into()).ok()?.dyn_into().ok()?;
-    for (index, article) in articles.iter().enumerate() {
-        let one = js_sys::Object::new();
-        js_sys::Reflect::set(&one, &"articles".into(), &js_sys::Array::of1(&article)).ok()?;
-        if let Err(KbError::Malformed { message, .. }) = KnowledgeBase::from_deserializer(serde_wasm_bindgen::Deserializer::from(JsValue::from(one))) {
-            let id = js_sys::Reflect::get(&article, &"id".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-            return Some(format!("knowledge base: article \"{id}\" (index {index}): {}", json::shape_message(message)));
+/// A parsed knowledge base, with the same rules and messages as the native `from_json`
+/// (`article "x" (index 1): field "tags" …`). A link inside an answer that `check_link` refuses
+/// (`javascript:` …) does not reject the file, as natively: the renderer shows it as literal
+/// text (case C01, `markup.rs`), and one careless link must not take every answer offline. It
+/// is named on the console so the owner can fix it (`tandem kb-check` lists them too).
+pub fn kb_from_tree(tree: strict::Value) -> Result<KnowledgeBase, String> {
+    if !matches!(tree, strict::Value::Obj(_)) {
+        return Err(format!("knowledge base: the file must hold an object {{\"articles\": […]}}, not {}", tree.kind()));
+    }
+    let kb = match KnowledgeBase::from_deserializer(tree.clone()) {
+        Ok(kb) => kb,
+        Err(KbError::Malformed { message, .. }) => return Err(locate(&tree, &message)),
+        Err(e) => return Err(e.to_string()),
+    };
+    for (index, a) in kb.articles.iter().enumerate() {
+        if let Some(link) = tandem_shared::faq::kb::unsafe_answer_links(&a.answer).first() {
+            let shown: String = link.chars().take(80).collect();
+            web_sys::console::warn_1(
+                &format!("[tandem] knowledge base: article \"{}\" (index {index}): the answer links to \"{shown}\", which is shown as text, not as a link (allowed: http, https, mailto, tel, relative)", a.id).into(),
+            );
         }
     }
-    None
+    Ok(kb)
+}
+
+/// A shape error (`strict::Error` shown as "`articles[1].tags` invalid type: …") in the native
+/// parser's words: the article by id and index, then the field.
+fn locate(tree: &strict::Value, message: &str) -> String {
+    let Some((path, problem)) = message.strip_prefix('`').and_then(|m| m.split_once("` ")) else {
+        return format!("knowledge base: {message}");
+    };
+    let mut parts = path.splitn(2, '.');
+    let head = parts.next().unwrap_or("");
+    let Some(index) = head.strip_prefix("articles[").and_then(|i| i.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok()) else {
+        return format!("knowledge base: `{path}` {problem}");
+    };
+    let id = match tree.get("articles") {
+        Some(strict::Value::Arr(a)) => match a.get(index).and_then(|x| x.get("id")) {
+            Some(strict::Value::Str(id)) if !id.is_empty() => id.chars().take(72).collect(),
+            _ => format!("#{index}"),
+        },
+        _ => format!("#{index}"),
+    };
+    let Some(rest) = parts.next() else {
+        return format!("article \"{id}\" (index {index}): {problem}");
+    };
+    // `tags[0]` → field "tags" entry 0
+    let (field, entry) = match rest.split_once('[') {
+        Some((f, e)) => (f, Some(e.trim_end_matches(']').replace("][", ", "))),
+        None => (rest, None),
+    };
+    let entry = entry.map(|e| format!(" entry {e}")).unwrap_or_default();
+    let sep = if problem.starts_with("is ") { " " } else { ": " };
+    format!("article \"{id}\" (index {index}): field \"{field}\"{entry}{sep}{problem}")
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        kb_from_tree(strict::Value::from(serde_json::from_str::<serde_json::Value>(json).unwrap())).expect_err("should be rejected")
+    }
+    const OK: &str = r#""id":"a","lang":"nl","question":"Wat?","answer":"Dit.""#;
+
+    #[test]
+    fn kb_errors_name_the_article_and_field_like_the_native_parser() {
+        let one = |extra: &str| err(&format!(r#"{{"articles":[{{{OK}}},{{"id":"b","lang":"nl","question":"Wat?","answer":"Dit."{extra}}}]}}"#));
+        assert!(one(r#","answr":"x""#).starts_with(r#"article "b" (index 1): field "answr" is not a known key"#), "{}", one(r#","answr":"x""#));
+        assert_eq!(one(r#","tags":"bezorgen""#), r#"article "b" (index 1): field "tags": invalid type: string "bezorgen", expected a sequence"#);
+        assert!(one(r#","tags":[1]"#).starts_with(r#"article "b" (index 1): field "tags" entry 0: invalid type"#), "{}", one(r#","tags":[1]"#));
+        let missing = err(r#"{"articles":[{"id":"c","lang":"nl","question":"Wat?"}]}"#);
+        assert_eq!(missing, r#"article "c" (index 0): field "answer" is required"#);
+        assert!(err(r#"{"artikelen":[]}"#).starts_with("knowledge base: `artikelen` is not a known key"));
+        assert!(err("[1]").contains("must hold an object"));
+        // The shared crate's own rules keep their messages.
+        assert_eq!(one(r#","lang2":1"#).contains("lang2"), true);
+        assert!(err(&format!(r#"{{"articles":[{{"id":"a","lang":"de","question":"Wat?","answer":"Dit."}}]}}"#)).contains(r#"field "lang" is "de""#));
+    }
+
+    #[test]
+    fn the_demo_kb_still_loads() {
+        let text = include_str!("../../kb/demo-shop.json");
+        let kb = kb_from_tree(strict::Value::from(serde_json::from_str::<serde_json::Value>(text).unwrap())).expect("demo kb");
+        assert!(kb.articles.len() > 50);
+    }
 }

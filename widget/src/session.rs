@@ -33,6 +33,15 @@ pub struct Entry {
     pub kind: Kind,
 }
 
+/// A customer message the edge refused for good (4xx other than 429): kept out of the outbox so
+/// the queue moves on, shown as "not sent" with the reason, until the visitor retries or removes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub req: PostMessageRequest,
+    /// Catalogue key of the reason shown to the visitor (`not_sent_*`).
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub conversation: Option<(String, String)>,
@@ -48,6 +57,13 @@ pub struct Session {
     /// The edge's estimate of the wait for a person, in seconds, while waiting (if it gives one).
     #[serde(default)]
     pub expected_wait_s: Option<u32>,
+    /// Messages the edge refused for good, oldest first.
+    #[serde(default)]
+    pub rejected: Vec<Rejected>,
+    /// A handoff shown locally that the edge has not confirmed yet: the number in the ids of
+    /// its notices (`handoff-N`, `waiting-N`), so a refused handoff can take them back.
+    #[serde(default)]
+    pub handoff_pending: Option<usize>,
 }
 
 impl Default for Session {
@@ -63,6 +79,8 @@ impl Default for Session {
             agent_joined: None,
             feedback_sent: false,
             expected_wait_s: None,
+            rejected: vec![],
+            handoff_pending: None,
         }
     }
 }
@@ -163,6 +181,60 @@ impl Session {
         let n = self.entries.len();
         self.notice(&format!("handoff-{n}"), cat.t(key));
         self.notice(&format!("waiting-{n}"), cat.t("waiting"));
+        self.handoff_pending = Some(n);
+    }
+
+    /// The edge refused the handoff for good (unknown site, origin not allowed, conversation
+    /// gone…): take back the promise of a person and say honestly that nobody was reached and
+    /// what the visitor can do. "Talk to a person" is available again.
+    pub fn handoff_failed(&mut self, cat: &Catalog, contact_email: Option<&str>) {
+        let Some(n) = self.handoff_pending.take() else { return };
+        let (h, w) = (format!("handoff-{n}"), format!("waiting-{n}"));
+        self.entries.retain(|e| e.client_id != h && e.client_id != w);
+        self.status = ConvStatus::Bot;
+        self.tier = None;
+        self.expected_wait_s = None;
+        let text = match contact_email {
+            Some(email) => cat.tf("handoff_failed_email", &[("email", email)]),
+            None => cat.t("handoff_failed"),
+        };
+        let m = self.entries.len();
+        self.notice(&format!("handoff-failed-{m}"), text);
+    }
+
+    /// The edge refused a message for good: out of the outbox (so later ones are sent), marked
+    /// as not sent with the reason's catalogue key.
+    pub fn reject(&mut self, client_id: &str, reason: &str) {
+        let Some(i) = self.outbox.iter().position(|o| o.client_id == client_id) else { return };
+        let req = self.outbox.remove(i);
+        self.rejected.retain(|r| r.req.client_id != client_id);
+        self.rejected.push(Rejected { req, reason: reason.into() });
+    }
+
+    /// Why a message was not sent (catalogue key), if it was refused.
+    pub fn rejection(&self, client_id: &str) -> Option<&str> {
+        self.rejected.iter().find(|r| r.req.client_id == client_id).map(|r| r.reason.as_str())
+    }
+
+    /// The visitor tries a refused message again: back into the outbox under the same client id,
+    /// so the edge still stores it at most once (C05).
+    pub fn retry(&mut self, client_id: &str) {
+        let Some(i) = self.rejected.iter().position(|r| r.req.client_id == client_id) else { return };
+        let r = self.rejected.remove(i);
+        if r.reason == "not_sent_gone" {
+            // The conversation expired or was deleted: the retry starts a new one.
+            self.conversation = None;
+        }
+        if !self.outbox.iter().any(|o| o.client_id == client_id) {
+            self.outbox.push(r.req);
+        }
+    }
+
+    /// The visitor removes a refused message, and the bot's local reply to it, from the log.
+    pub fn remove_rejected(&mut self, client_id: &str) {
+        self.rejected.retain(|r| r.req.client_id != client_id);
+        let prefix = format!("{client_id}-");
+        self.entries.retain(|e| e.client_id != client_id && !e.client_id.starts_with(&prefix));
     }
 
     /// The edge acknowledged a message: drop it from the outbox, note its sequence number.
@@ -177,7 +249,15 @@ impl Session {
         self.set_status(status, cat);
     }
 
+    /// The edge confirmed the conversation is with people: a pending handoff is real now.
+    fn confirm_status(&mut self, status: ConvStatus) {
+        if matches!(status, ConvStatus::Waiting | ConvStatus::WithAgent | ConvStatus::Resolved) {
+            self.handoff_pending = None;
+        }
+    }
+
     pub fn set_status(&mut self, status: ConvStatus, cat: &Catalog) {
+        self.confirm_status(status);
         if status == self.status {
             return;
         }
@@ -320,6 +400,45 @@ mod tests {
         s.merge(&[msg(5, "r1", Author::Agent, "Hi, Sanne here")], &en);
         assert_eq!(s.wait_text(&en), None, "the wait ends when a person joins");
         assert_eq!(s.expected_wait_s, None);
+    }
+
+    #[test]
+    fn a_refused_handoff_takes_back_the_promise_of_a_person() {
+        let cat = Catalog::new(Lang::En, true);
+        let mut s = Session::default();
+        s.escalate_locally(Tier::Agent, &cat);
+        assert!(s.entries.iter().any(|e| e.text == cat.t("waiting")));
+        s.handoff_failed(&cat, Some("help@shop.example"));
+        assert!(!s.is_with_humans(), "Talk to a person is available again");
+        assert!(!s.entries.iter().any(|e| e.text == cat.t("waiting") || e.text == cat.t("handoff")), "no person is promised");
+        assert!(s.entries.last().is_some_and(|e| e.text.contains("could not reach") && e.text.contains("help@shop.example")));
+        let n = s.entries.len();
+        s.handoff_failed(&cat, None);
+        assert_eq!(s.entries.len(), n, "once per handoff");
+        // A confirmed handoff is not taken back.
+        s.escalate_locally(Tier::Agent, &cat);
+        s.set_status(ConvStatus::Waiting, &cat);
+        s.handoff_failed(&cat, None);
+        assert!(s.is_with_humans());
+    }
+
+    #[test]
+    fn a_refused_message_is_kept_for_retry_or_removal() {
+        let cat = Catalog::new(Lang::En, true);
+        let mut s = Session::default();
+        s.customer_message("m1", "hello", None, &cat, "Tandem");
+        s.customer_message("m2", "again", None, &cat, "Tandem");
+        s.reject("m1", "not_sent_refused");
+        assert_eq!(s.outbox.iter().map(|o| o.client_id.as_str()).collect::<Vec<_>>(), ["m2"], "the queue moves on");
+        assert_eq!(s.rejection("m1"), Some("not_sent_refused"));
+        s.retry("m1");
+        s.retry("m1");
+        assert_eq!(s.rejection("m1"), None);
+        assert_eq!(s.outbox.iter().filter(|o| o.client_id == "m1").count(), 1, "same client id, queued once");
+        s.reject("m1", "not_sent_too_long");
+        s.remove_rejected("m1");
+        assert!(!s.has_entry("m1") && !s.has_entry("m1-bot") && s.rejection("m1").is_none());
+        assert!(s.has_entry("m2"));
     }
 
     #[test]
