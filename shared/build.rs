@@ -82,7 +82,7 @@ fn run() -> Res<()> {
         }
         if tok.contains(' ') {
             let words: Vec<String> = tok.split(' ').map(|w| fold::fold_str(w)).collect();
-            phrases.push(PhraseRow { lang: "en", kind: "Valence".into(), weight: scale(v), words, src: at(&vader, n, ""), generated: false });
+            phrases.push(PhraseRow { lang: "en", kind: "Valence".into(), weight: scale(v), words, src: at(&vader, n, "") });
         } else if tok.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-') && tok.bytes().any(|b| b.is_ascii_lowercase()) {
             let f = fold::fold_str(tok);
             if modifiers.get(&f).is_some_and(|k| !MARKER_KINDS.contains(&k.as_str()) && !EN_VALENCED_KINDS.contains(&k.as_str())) {
@@ -179,7 +179,6 @@ fn run() -> Res<()> {
     phrases.extend(read_phrases(&dir.join("nl_phrases.tsv"), Tone)?);
     phrases.extend(read_phrases(&dir.join("intents.tsv"), Intents)?);
     let human = read_human_request(&dir.join("human_request.tsv"))?;
-    human_request_phrases(&human, &mut phrases);
     add_unapostrophed_phrases(&mut phrases);
 
     emit_table(&mut out, "EN_LEX", "i8", en_map.iter().map(|(k, v)| (k.clone(), v.to_string())));
@@ -190,26 +189,35 @@ fn run() -> Res<()> {
     emit_table(&mut out, "MODIFIERS", "Modifier", modifiers.iter().map(|(k, v)| (k.clone(), format!("Modifier::{v}"))));
     emit_table(&mut out, "STOPWORDS", "u8", stop.iter().map(|(k, v)| (k.clone(), v.to_string())));
     emit_table(&mut out, "ACRONYMS", "()", acronyms.iter().map(|k| (k.clone(), "()".to_string())));
-    for (name, role) in [("HUMAN_PERSON", "person"), ("HUMAN_FILLER", "filler"), ("HUMAN_BLOCKER", "blocker")] {
-        // `alone` words name a person only in a bare request clause ("iemand?")
-        let words: BTreeSet<&String> =
-            human.iter().filter(|r| r.role == role || (role == "person" && r.role == "alone")).map(|r| &r.word).collect();
-        emit_table(&mut out, name, "()", words.into_iter().map(|k| (k.clone(), "()".to_string())));
+    // The roles of human_request.tsv as word sets, both languages in one (requests switch
+    // languages: "kan ik please een human spreken"); intents.rs pairs them at run time, which
+    // keeps ~1,000 ask × person phrases out of the tables.
+    for (name, role) in [
+        ("HUMAN_PERSON", "person"),
+        ("HUMAN_ALONE", "alone"),
+        ("HUMAN_ASK", "ask"),
+        ("HUMAN_AFTER", "after"),
+        ("HUMAN_FILLER", "filler"),
+        ("HUMAN_BLOCKER", "blocker"),
+    ] {
+        let mut words: BTreeSet<String> = human.iter().filter(|r| r.role == role).map(|r| r.word.clone()).collect();
+        if role == "ask" || role == "after" {
+            // cue words are matched by their stem in either language, as phrase words are
+            // ("talking", "verbonden"), so their stems are keys too
+            let stems: Vec<String> = words.iter().flat_map(|w| [key(&en, w), key(&nl, w)]).collect();
+            words.extend(stems);
+        }
+        emit_table(&mut out, name, "()", words.into_iter().map(|k| (k, "()".to_string())));
     }
     emit_table(&mut out, "NL_ONLY_MODIFIERS", "()", nl_only_modifiers.iter().map(|k| (k.clone(), "()".to_string())));
 
     // Phrases: words stemmed in the phrase's language, sorted by (first word, lang, length desc).
     let mut rows: Vec<(String, PhraseRow)> = Vec::new();
-    // generated human requests whose stems coincide ("wil" / "wilt" + "medewerker") are kept once
-    let mut generated = BTreeSet::new();
     for mut p in phrases {
         let st = if p.lang == "nl" { &nl } else { &en };
         p.words = p.words.iter().map(|w| key(st, w)).collect();
         if p.words.is_empty() || p.words.iter().any(|w| w.is_empty()) {
             return Err(format!("{}empty word in phrase", p.src));
-        }
-        if p.generated && !generated.insert((p.lang, p.words.clone())) {
-            continue;
         }
         rows.push((p.words[0].clone(), p));
     }
@@ -379,7 +387,7 @@ fn add_unapostrophed_phrases(phrases: &mut Vec<PhraseRow>) {
         }
         let words: Vec<String> = p.words.iter().map(|w| unapostrophed(w).unwrap_or_else(|| w.clone())).collect();
         if seen.insert((p.lang, p.kind.clone(), words.clone())) {
-            extra.push(PhraseRow { lang: p.lang, kind: p.kind.clone(), weight: p.weight, words, src: p.src.clone(), generated: p.generated });
+            extra.push(PhraseRow { lang: p.lang, kind: p.kind.clone(), weight: p.weight, words, src: p.src.clone() });
         }
     }
     phrases.extend(extra);
@@ -412,16 +420,12 @@ fn read_list(file: &Path) -> Res<Vec<String>> {
     Ok(v)
 }
 
-/// One word of `human_request.tsv`: its language, role and folded surface form.
+/// One word of `human_request.tsv`: its role and folded surface form (its language only
+/// matters for the duplicate check: requests switch languages).
 struct HumanWord {
-    lang: &'static str,
     role: &'static str,
     word: String,
-    src: String,
 }
-
-/// Confidence of a generated ask × person / person × after request (as intents.tsv's 0.9).
-const HUMAN_REQUEST_WEIGHT: i8 = 90;
 
 fn read_human_request(file: &Path) -> Res<Vec<HumanWord>> {
     let mut v = Vec::new();
@@ -453,28 +457,10 @@ fn read_human_request(file: &Path) -> Res<Vec<HumanWord>> {
             if let Some(prev) = seen.insert((lang, role, word.clone()), n) {
                 return Err(at(file, n, &format!("`{word}` already listed on line {prev}")));
             }
-            v.push(HumanWord { lang, role, word, src: at(file, n, "") });
+            v.push(HumanWord { role, word });
         }
     }
     Ok(v)
-}
-
-/// ask × person and person × after, in the ask/after word's language, for person words of
-/// both languages; phrases intents.tsv already has are not added twice.
-fn human_request_phrases(words: &[HumanWord], phrases: &mut Vec<PhraseRow>) {
-    let kind = "Intent(Intent::HumanRequest)".to_string();
-    let mut have: BTreeSet<(&'static str, Vec<String>)> =
-        phrases.iter().filter(|p| p.kind == kind).map(|p| (p.lang, p.words.clone())).collect();
-    let persons: BTreeSet<&String> = words.iter().filter(|w| w.role == "person").map(|w| &w.word).collect();
-    for cue in words.iter().filter(|w| w.role == "ask" || w.role == "after") {
-        for &person in &persons {
-            let pair = if cue.role == "ask" { vec![cue.word.clone(), person.clone()] } else { vec![person.clone(), cue.word.clone()] };
-            if pair[0] == pair[1] || !have.insert((cue.lang, pair.clone())) {
-                continue;
-            }
-            phrases.push(PhraseRow { lang: cue.lang, kind: kind.clone(), weight: HUMAN_REQUEST_WEIGHT, words: pair, src: cue.src.clone(), generated: true });
-        }
-    }
 }
 
 struct PhraseRow {
@@ -483,8 +469,6 @@ struct PhraseRow {
     weight: i8,
     words: Vec<String>,
     src: String,
-    /// Built from `human_request.tsv` rather than written out.
-    generated: bool,
 }
 
 struct Tone;
@@ -547,7 +531,7 @@ fn read_phrases(file: &Path, f: impl PhraseFile) -> Res<Vec<PhraseRow>> {
         if let Some(prev) = seen.insert((lang, kind.clone(), words.clone()), n) {
             return Err(at(file, n, &format!("duplicate of line {prev}")));
         }
-        v.push(PhraseRow { lang, kind, weight, words, src: at(file, n, ""), generated: false });
+        v.push(PhraseRow { lang, kind, weight, words, src: at(file, n, "") });
     }
     Ok(v)
 }

@@ -3,7 +3,8 @@
 //! Phrases come from `data/intents.tsv` (matched over stems by `phrases`).
 
 use crate::analysis::{Intent, IntentHit};
-use crate::lexicon::{Modifier, PhraseKind, HUMAN_BLOCKER, HUMAN_FILLER, HUMAN_PERSON, MODIFIERS};
+use crate::lang::Lang;
+use crate::lexicon::{Modifier, PhraseKind, HUMAN_AFTER, HUMAN_ALONE, HUMAN_ASK, HUMAN_BLOCKER, HUMAN_FILLER, HUMAN_PERSON, MODIFIERS};
 use crate::phrases::Match;
 use crate::text::Parsed;
 
@@ -47,7 +48,7 @@ pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32)
         }
         let mut conf = m.phrase.weight as f32 / 100.0;
         let mut ev = m.text(p).to_string();
-        if let Some(neg) = negator_before(p, m) {
+        if let Some(neg) = negator_before(p, m.start) {
             conf *= NEGATED_FACTOR;
             ev = format!("negated: {neg} … {ev}");
         }
@@ -55,6 +56,7 @@ pub fn detect(p: &Parsed<'_>, matches: &[Match], valence: f32, frustration: f32)
             add(&mut hits, intent, conf, ev);
         }
     }
+    paired_request(p, &mut hits);
     bare_request(p, &mut hits);
     if valence <= TONE_COMPLAINT_VALENCE && frustration >= TONE_COMPLAINT_FRUSTRATION {
         add(&mut hits, Intent::Complaint, TONE_COMPLAINT_CONFIDENCE, TONE_COMPLAINT_EVIDENCE.to_string());
@@ -75,9 +77,9 @@ fn add(hits: &mut Vec<IntentHit>, intent: Intent, conf: f32, ev: String) {
     }
 }
 
-fn negator_before<'a>(p: &Parsed<'a>, m: &Match) -> Option<&'a str> {
-    let clause = p.tokens[m.start].clause;
-    let window: Vec<usize> = (0..m.start)
+fn negator_before<'a>(p: &Parsed<'a>, start: usize) -> Option<&'a str> {
+    let clause = p.tokens[start].clause;
+    let window: Vec<usize> = (0..start)
         .rev()
         .take_while(|&j| p.tokens[j].clause == clause)
         .filter(|&j| p.tokens[j].is_word())
@@ -105,6 +107,54 @@ fn not_a_request(p: &Parsed<'_>, m: &Match) -> bool {
     skipped.clone().any(|j| blocked(j) || negator(j)) || before.is_some_and(blocked)
 }
 
+/// Confidence of an ask × person / person × after request (as intents.tsv's 0.9).
+const PAIRED_REQUEST_CONFIDENCE: f32 = 0.9;
+/// At most this many other words between the cue and the person word ("want *to speak with
+/// a* representative" has three words to skip between "want" and the person, but "speak" is
+/// a cue itself).
+const PAIR_GAP: usize = 2;
+
+/// The request as a rule over the word roles of `data/human_request.tsv`, anywhere in a
+/// message: an ask word before a person word ("ik WIL een MEDEWERKER", "can I GET a HUMAN") or
+/// an after word behind one ("een MEDEWERKER GRAAG", "HUMAN PLEASE"), in one clause, at most
+/// `PAIR_GAP` words apart, in either language or both ("kan ik please een human spreken").
+/// Not a request: a negator or blocker word between the two or just before them ("ik wil GEEN
+/// medewerker", "MY travel agent", "your agent WAS helpful, please"), a negated wish ("I don't
+/// want a human"). `alone` words ("iemand") only count in a bare clause (`bare_request`).
+fn paired_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {
+    let words: Vec<usize> = (0..p.tokens.len()).filter(|&i| p.tokens[i].is_word()).collect();
+    let cue = |i: usize, table: &crate::lexicon::Table<()>| {
+        let t = &p.tokens[i];
+        table.contains(p.norm(t)) || table.contains(&p.stem(t, Lang::En)) || table.contains(&p.stem(t, Lang::Nl))
+    };
+    let blocked = |i: usize| {
+        let w = p.norm(&p.tokens[i]);
+        HUMAN_BLOCKER.contains(w) || MODIFIERS.get(w) == Some(Modifier::Negator)
+    };
+    for (k, &j) in words.iter().enumerate() {
+        if !HUMAN_PERSON.contains(p.norm(&p.tokens[j])) {
+            continue;
+        }
+        let clause = p.tokens[j].clause;
+        let same = |i: &&usize| p.tokens[**i].clause == clause;
+        let before = words[k.saturating_sub(PAIR_GAP + 1)..k].iter().rev().filter(same).copied().find(|&i| cue(i, &HUMAN_ASK));
+        let after = words[k + 1..words.len().min(k + PAIR_GAP + 2)].iter().filter(same).copied().find(|&i| cue(i, &HUMAN_AFTER));
+        for (a, b) in [before.map(|i| (i, j)), after.map(|i| (j, i))].into_iter().flatten() {
+            let between = words.iter().copied().filter(|&i| i > a && i < b);
+            let just_before = words.iter().copied().rev().find(|&i| i < a).filter(|&i| p.tokens[i].clause == clause);
+            if between.clone().any(blocked) || just_before.is_some_and(|i| HUMAN_BLOCKER.contains(p.norm(&p.tokens[i]))) {
+                continue;
+            }
+            if negator_before(p, a).is_some() {
+                continue;
+            }
+            let (x, y) = (p.tokens[a].orig.0 as usize, p.tokens[b].orig.1 as usize);
+            add(hits, Intent::HumanRequest, PAIRED_REQUEST_CONFIDENCE, p.text.get(x..y).unwrap_or("").to_string());
+            break;
+        }
+    }
+}
+
 /// Each clause is looked at on its own: a request after a greeting or a complaint counts.
 fn bare_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {
     let mut words: Vec<&str> = Vec::new();
@@ -124,9 +174,9 @@ fn bare_clause(words: &[&str], hits: &mut Vec<IntentHit>) {
     if words.is_empty() || words.len() > BARE_MAX_WORDS {
         return;
     }
-    let person = words.iter().find(|w| HUMAN_PERSON.contains(w));
-    if let Some(w) = person {
-        if words.iter().all(|w| HUMAN_PERSON.contains(w) || HUMAN_FILLER.contains(w)) {
+    let person = |w: &&str| HUMAN_PERSON.contains(w) || HUMAN_ALONE.contains(w);
+    if let Some(w) = words.iter().find(|w| person(w)) {
+        if words.iter().all(|w| person(w) || HUMAN_FILLER.contains(w)) {
             add(hits, Intent::HumanRequest, BARE_REQUEST_CONFIDENCE, (*w).to_string());
         }
     }
