@@ -122,37 +122,52 @@ const PAIR_GAP: usize = 2;
 /// medewerker", "MY travel agent", "your agent WAS helpful, please"), a negated wish ("I don't
 /// want a human"). `alone` words ("iemand") only count in a bare clause (`bare_request`).
 fn paired_request(p: &Parsed<'_>, hits: &mut Vec<IntentHit>) {
-    let words: Vec<usize> = (0..p.tokens.len()).filter(|&i| p.tokens[i].is_word()).collect();
+    let toks = &p.tokens;
     let cue = |i: usize, table: &crate::lexicon::Table<()>| {
-        let t = &p.tokens[i];
+        let t = &toks[i];
         table.contains(p.norm(t)) || table.contains(&p.stem(t, Lang::En)) || table.contains(&p.stem(t, Lang::Nl))
     };
     let blocked = |i: usize| {
-        let w = p.norm(&p.tokens[i]);
+        let w = p.norm(&toks[i]);
         HUMAN_BLOCKER.contains(w) || MODIFIERS.get(w) == Some(Modifier::Negator)
     };
-    for (k, &j) in words.iter().enumerate() {
-        if !HUMAN_PERSON.contains(p.norm(&p.tokens[j])) {
+    // Runs on every message: no allocation, and the neighbours are only looked at around the
+    // (rare) person words.
+    for j in 0..toks.len() {
+        if !toks[j].is_word() || !HUMAN_PERSON.contains(p.norm(&toks[j])) {
             continue;
         }
-        let clause = p.tokens[j].clause;
-        let same = |i: &&usize| p.tokens[**i].clause == clause;
-        let before = words[k.saturating_sub(PAIR_GAP + 1)..k].iter().rev().filter(same).copied().find(|&i| cue(i, &HUMAN_ASK));
-        let after = words[k + 1..words.len().min(k + PAIR_GAP + 2)].iter().filter(same).copied().find(|&i| cue(i, &HUMAN_AFTER));
+        let before = clause_words(p, j, true).take(PAIR_GAP + 1).find(|&i| cue(i, &HUMAN_ASK));
+        let after = clause_words(p, j, false).take(PAIR_GAP + 1).find(|&i| cue(i, &HUMAN_AFTER));
         for (a, b) in [before.map(|i| (i, j)), after.map(|i| (j, i))].into_iter().flatten() {
-            let between = words.iter().copied().filter(|&i| i > a && i < b);
-            let just_before = words.iter().copied().rev().find(|&i| i < a).filter(|&i| p.tokens[i].clause == clause);
-            if between.clone().any(blocked) || just_before.is_some_and(|i| HUMAN_BLOCKER.contains(p.norm(&p.tokens[i]))) {
+            let mut between = (a + 1..b).filter(|&i| toks[i].is_word());
+            let just_before = clause_words(p, a, true).next();
+            if between.any(blocked) || just_before.is_some_and(|i| HUMAN_BLOCKER.contains(p.norm(&toks[i]))) {
                 continue;
             }
             if negator_before(p, a).is_some() {
                 continue;
             }
-            let (x, y) = (p.tokens[a].orig.0 as usize, p.tokens[b].orig.1 as usize);
+            let (x, y) = (toks[a].orig.0 as usize, toks[b].orig.1 as usize);
             add(hits, Intent::HumanRequest, PAIRED_REQUEST_CONFIDENCE, p.text.get(x..y).unwrap_or("").to_string());
             break;
         }
     }
+}
+
+/// The word tokens of token `j`'s clause, nearest first, going back (`back`) or forward.
+fn clause_words<'p>(p: &'p Parsed<'_>, j: usize, back: bool) -> impl Iterator<Item = usize> + 'p {
+    let clause = p.tokens[j].clause;
+    let mut i = j;
+    std::iter::from_fn(move || loop {
+        i = if back { i.checked_sub(1)? } else { Some(i + 1).filter(|&n| n < p.tokens.len())? };
+        if p.tokens[i].clause != clause {
+            return None;
+        }
+        if p.tokens[i].is_word() {
+            return Some(i);
+        }
+    })
 }
 
 /// Each clause is looked at on its own: a request after a greeting or a complaint counts.
