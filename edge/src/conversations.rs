@@ -348,7 +348,7 @@ async fn try_post(
     let intents_json = serde_json::to_string(&intents)?;
     let mut update_args = vec![
         s(&state_json),
-        s(&name(&status)),
+        s(status.code()),
         os(tier.map(|t| name(&t)).as_deref()),
         n(seq as i64),
         of(Some(urgency)),
@@ -461,7 +461,8 @@ pub async fn poll(req: Request, rc: Ctx) -> EdgeResult<Response> {
     // resolved, reopened — is news like a message, so the wait ends on it too.
     let seen = match seen.as_deref() {
         None | Some("") => conv.status,
-        Some(v) => status_named(v)?,
+        Some(v) => ConvStatus::from_code(v)
+            .ok_or_else(|| EdgeError::BadRequest("`status` must be one of bot, waiting, with_agent, resolved".into()))?,
     };
     let deadline = Date::now().as_millis() + wait * 1000;
     loop {
@@ -511,14 +512,6 @@ fn conversation_lang(current: Lang, text: &str, analysis: &Analysis) -> Lang {
         l if !analysis.mixed && text.split_whitespace().nth(SWITCH_AFTER_WORDS - 1).is_some() => l,
         _ => current,
     }
-}
-
-/// A conversation status by its wire name (`bot`, `waiting`, `with_agent`, `resolved`).
-fn status_named(v: &str) -> EdgeResult<ConvStatus> {
-    [ConvStatus::Bot, ConvStatus::Waiting, ConvStatus::WithAgent, ConvStatus::Resolved]
-        .into_iter()
-        .find(|st| name(st) == v)
-        .ok_or_else(|| EdgeError::BadRequest("`status` must be one of bot, waiting, with_agent, resolved".into()))
 }
 
 fn parse_num(v: Option<&str>, field: &str) -> EdgeResult<Option<u64>> {

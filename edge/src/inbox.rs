@@ -336,7 +336,7 @@ fn require_escalated(conv: &ConvRow) -> EdgeResult<()> {
     if matches!(conv.status, ConvStatus::Waiting | ConvStatus::WithAgent) {
         Ok(())
     } else {
-        Err(EdgeError::Conflict(format!("the conversation is `{}`, not waiting for a person", name(&conv.status))))
+        Err(EdgeError::Conflict(format!("the conversation is `{}`, not waiting for a person", conv.status.code())))
     }
 }
 

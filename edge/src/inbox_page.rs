@@ -230,7 +230,7 @@ pub async fn transfer(mut req: Request, rc: Ctx) -> EdgeResult<Response> {
     for _ in 0..8 {
         let conv = load_conv_for(&db, &who, &id).await?;
         if !matches!(conv.status, ConvStatus::Waiting | ConvStatus::WithAgent) {
-            return Err(EdgeError::Conflict(format!("the conversation is `{}`, not with a person", name(&conv.status))));
+            return Err(EdgeError::Conflict(format!("the conversation is `{}`, not with a person", conv.status.code())));
         }
         // While it waits anyone may pass it on (the triage case); once claimed only the holder.
         if conv.status == ConvStatus::WithAgent {

@@ -32,6 +32,24 @@ pub enum ConvStatus {
     Resolved,
 }
 
+impl ConvStatus {
+    pub const ALL: [ConvStatus; 4] = [ConvStatus::Bot, ConvStatus::Waiting, ConvStatus::WithAgent, ConvStatus::Resolved];
+
+    /// The wire name (serde's), for query strings: the long-poll's `status=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ConvStatus::Bot => "bot",
+            ConvStatus::Waiting => "waiting",
+            ConvStatus::WithAgent => "with_agent",
+            ConvStatus::Resolved => "resolved",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConvStatus> {
+        ConvStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireMessage {
     /// Server-assigned, monotonically increasing within a conversation.
@@ -429,4 +447,20 @@ pub struct DeadLetter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeadLetterList {
     pub dead_letters: Vec<DeadLetter>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConvStatus;
+
+    /// `code` is what serde writes, so a status read from JSON and one read from a query
+    /// string (`from_code`) are the same thing.
+    #[test]
+    fn status_codes_are_the_serde_names() {
+        for s in ConvStatus::ALL {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+            assert_eq!(ConvStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(ConvStatus::from_code("done"), None);
+    }
 }

@@ -109,13 +109,7 @@ impl Api {
     /// Long-polls for messages after `after`; the edge also answers as soon as the conversation's
     /// status differs from `shown` (a person joined, it was resolved), so the widget says so at once.
     pub async fn messages(&self, id: &str, token: &str, after: u64, wait: u32, shown: ConvStatus) -> Result<WithWait<MessagesPage>, ApiError> {
-        let status = match shown {
-            ConvStatus::Bot => "bot",
-            ConvStatus::Waiting => "waiting",
-            ConvStatus::WithAgent => "with_agent",
-            ConvStatus::Resolved => "resolved",
-        };
-        let url = self.conv_url(id, &format!("/messages?after={after}&wait={wait}&status={status}"));
+        let url = self.conv_url(id, &format!("/messages?after={after}&wait={wait}&status={}", shown.code()));
         let resp = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await.map_err(net)?;
         read_with_wait(resp).await
     }
