@@ -167,9 +167,11 @@ pub fn kb_from_tree(tree: strict::Value) -> Result<KnowledgeBase, String> {
     if !matches!(tree, strict::Value::Obj(_)) {
         return Err(format!("knowledge base: the file must hold an object {{\"articles\": […]}}, not {}", tree.kind()));
     }
-    let kb = match KnowledgeBase::from_deserializer(tree.clone()) {
+    // Only the articles' ids are needed to name a shape error, not a copy of the whole base.
+    let ids = article_ids(&tree);
+    let kb = match KnowledgeBase::from_deserializer(tree) {
         Ok(kb) => kb,
-        Err(KbError::Malformed { message, .. }) => return Err(locate(&tree, &message)),
+        Err(KbError::Malformed { message, .. }) => return Err(locate(&ids, &message)),
         Err(e) => return Err(e.to_string()),
     };
     for (index, a) in kb.articles.iter().enumerate() {
@@ -183,9 +185,23 @@ pub fn kb_from_tree(tree: strict::Value) -> Result<KnowledgeBase, String> {
     Ok(kb)
 }
 
+/// Each article's id (if it has a usable one), for naming the article of a shape error.
+fn article_ids(tree: &strict::Value) -> Vec<Option<String>> {
+    match tree.get("articles") {
+        Some(strict::Value::Arr(a)) => a
+            .iter()
+            .map(|x| match x.get("id") {
+                Some(strict::Value::Str(id)) if !id.is_empty() => Some(id.chars().take(72).collect()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A shape error (`strict::Error` shown as "`articles[1].tags` invalid type: …") in the native
 /// parser's words: the article by id and index, then the field.
-fn locate(tree: &strict::Value, message: &str) -> String {
+fn locate(ids: &[Option<String>], message: &str) -> String {
     let Some((path, problem)) = message.strip_prefix('`').and_then(|m| m.split_once("` ")) else {
         return format!("knowledge base: {message}");
     };
@@ -194,13 +210,7 @@ fn locate(tree: &strict::Value, message: &str) -> String {
     let Some(index) = head.strip_prefix("articles[").and_then(|i| i.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok()) else {
         return format!("knowledge base: `{path}` {problem}");
     };
-    let id = match tree.get("articles") {
-        Some(strict::Value::Arr(a)) => match a.get(index).and_then(|x| x.get("id")) {
-            Some(strict::Value::Str(id)) if !id.is_empty() => id.chars().take(72).collect(),
-            _ => format!("#{index}"),
-        },
-        _ => format!("#{index}"),
-    };
+    let id = ids.get(index).cloned().flatten().unwrap_or_else(|| format!("#{index}"));
     let Some(rest) = parts.next() else {
         return format!("article \"{id}\" (index {index}): {problem}");
     };
