@@ -173,7 +173,8 @@ pub fn is_supported_lang(l: &str) -> bool {
     base == "nl" || base == "en"
 }
 
-fn warn(m: &str) {
+/// A `[tandem]` warning on the browser console (nothing natively, where tests run).
+pub(crate) fn warn(m: &str) {
     #[cfg(target_arch = "wasm32")]
     web_sys::console::warn_1(&format!("[tandem] {m}").into());
     #[cfg(not(target_arch = "wasm32"))]

@@ -177,9 +177,7 @@ pub fn kb_from_tree(tree: strict::Value) -> Result<KnowledgeBase, String> {
     for (index, a) in kb.articles.iter().enumerate() {
         if let Some(link) = tandem_shared::faq::kb::unsafe_answer_links(&a.answer).first() {
             let shown: String = link.chars().take(80).collect();
-            web_sys::console::warn_1(
-                &format!("[tandem] knowledge base: article \"{}\" (index {index}): the answer links to \"{shown}\", which is shown as text, not as a link (allowed: http, https, mailto, tel, relative)", a.id).into(),
-            );
+            config::warn(&format!("knowledge base: article \"{}\" (index {index}): the answer links to \"{shown}\", which is shown as text, not as a link (allowed: http, https, mailto, tel, relative)", a.id));
         }
     }
     Ok(kb)
